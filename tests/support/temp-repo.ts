@@ -102,7 +102,7 @@ export class TempRepo {
   /** Commits everything in the working tree, as a person would before queueing experiments. */
   commitAll(message: string): void {
     this.git("add", "-A");
-    this.git("commit", "-q", "-m", message);
+    this.git(...GIT_IDENTITY, "commit", "-q", "-m", message);
   }
 
   remove(): void {
@@ -112,9 +112,31 @@ export class TempRepo {
 
 const GIT_IDENTITY = ["-c", "user.name=poisonlab tests", "-c", "user.email=tests@poisonlab.invalid"];
 
-/** Copies the project's files into a new git repository and commits them. */
+/**
+ * Copies the project's working tree (tracked and not-ignored files) into a new git repository and commits it.
+ * With POISONLAB_TEST_FROM_HEAD=1 it clones the last commit instead, to test what is committed while the
+ * working tree is in flux.
+ */
 export function createTempRepo(): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "poisonlab-repo-"));
+  if (process.env.POISONLAB_TEST_FROM_HEAD === "1") {
+    const cloned = runCommand(tmpdir(), "git", ["clone", "-q", PROJECT_ROOT, dir]);
+    if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+  } else {
+    copyWorkingTree(dir);
+  }
+  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const repo = new TempRepo(dir);
+  if (process.env.POISONLAB_TEST_FROM_HEAD !== "1") {
+    repo.git("init", "-q", "-b", "main");
+    repo.commitAll("poisonlab test copy");
+  }
+  repo.git("config", "user.name", "poisonlab tests");
+  repo.git("config", "user.email", "tests@poisonlab.invalid");
+  return repo;
+}
+
+function copyWorkingTree(dir: string): void {
   const listed = runCommand(PROJECT_ROOT, "git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split("\0").filter(Boolean)) {
@@ -123,13 +145,6 @@ export function createTempRepo(): TempRepo {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(source, join(dir, file));
   }
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  const repo = new TempRepo(dir);
-  repo.git("init", "-q", "-b", "main");
-  repo.git("config", "user.name", "poisonlab tests");
-  repo.git("config", "user.email", "tests@poisonlab.invalid");
-  repo.commitAll("poisonlab test copy");
-  return repo;
 }
 
 /** Clones a temp repo (a real `git clone`), with node_modules linked the same way. */

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { parseTable } from "../../stages/core/dataset.ts";
+import { StageError } from "../../stages/core/errors.ts";
+import { loadModel, predictLabels, trainModel } from "../../stages/core/model.ts";
+import type { TrainParams } from "../../stages/core/params.ts";
+import { accuracy } from "../../stages/core/metrics.ts";
+import { PROJECT_ROOT } from "../support/temp-repo.ts";
+
+const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const params: TrainParams = { engine: "ml-random-forest", n_estimators: 15, max_features: 1, max_depth: null, min_samples_split: 2, seed: 3 };
+const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+describe("ml-random-forest behind the model interface", () => {
+  const model = trainModel(iris, params);
+  const classifier = loadModel(roundTrip(model), "model.json");
+  const features = iris.map((row) => row.features);
+
+  it("gives probabilities that are vote shares summing to 1, from every tree", () => {
+    for (const shares of classifier.probabilities(features)) {
+      assert.equal(shares.length, 3);
+      assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+      // 15 trees: every share is a multiple of 1/15 (the library's own predictProbability would use 14).
+      for (const share of shares) assert.ok(Math.abs(share * 15 - Math.round(share * 15)) < 1e-9);
+    }
+  });
+
+  it("fits IRIS's training rows almost perfectly", () => {
+    const predicted = predictLabels(classifier, features);
+    assert.ok(accuracy(iris.map((row) => row.label), predicted) > 0.97);
+  });
+
+  it("is deterministic for a seed and differs between seeds", () => {
+    assert.equal(JSON.stringify(trainModel(iris, params)), JSON.stringify(model));
+    assert.notEqual(JSON.stringify(trainModel(iris, { ...params, seed: 4 })), JSON.stringify(model));
+  });
+
+  it("refuses a max_features that selects no feature, naming the key", () => {
+    assert.throws(() => trainModel(iris, { ...params, max_features: 0.2 }), /train\.max_features = 0\.2/);
+  });
+
+  it("refuses a file that is not a model, naming the file", () => {
+    assert.throws(() => loadModel({ format: "other" }, "models/model.json"), (error: unknown) => {
+      assert.ok(error instanceof StageError);
+      assert.match(error.message, /^models\/model\.json: not a poisonlab-model v1 file/);
+      return true;
+    });
+  });
+});

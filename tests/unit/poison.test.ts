@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { CLASSES, type Row, featureRanges } from "../../stages/core/dataset.ts";
+import { POISON_METHODS, buildManifest, poisonCount, poisonRows } from "../../stages/core/poison.ts";
+import { createRng } from "../../stages/core/rng.ts";
+
+/** 40 rows per class with distinct features spread over a known range. */
+const clean: Row[] = Array.from({ length: 120 }, (_, i) => ({
+  features: [i / 10, 2 + (i % 7), 10 - i / 20, (i * 37) % 11],
+  label: i % CLASSES.length,
+}));
+const rates = [0, 0.05, 0.1, 0.5, 1];
+
+describe("poisonCount", () => {
+  it("is round(rate x n), halves rounded up", () => {
+    assert.deepEqual([0, 0.05, 0.1, 0.5, 1].map((rate) => poisonCount(120, rate)), [0, 6, 12, 60, 120]);
+    assert.equal(poisonCount(30, 0.05), 2); // 1.5 rounds up
+  });
+});
+
+describe("label_flip", () => {
+  for (const rate of rates) {
+    it(`at rate ${rate} changes exactly round(rate x n) labels, each to another class, features kept`, () => {
+      const { rows, poisoned } = poisonRows(clean, { method: "label_flip", rate }, createRng(3));
+      assert.equal(rows.length, clean.length);
+      assert.equal(poisoned.length, poisonCount(clean.length, rate));
+      const changed = rows.filter((row, i) => row.label !== clean[i]?.label);
+      assert.equal(changed.length, poisoned.length);
+      for (const { row, before, after } of poisoned) {
+        assert.deepEqual(before, clean[row]);
+        assert.deepEqual(after, rows[row]);
+        assert.notEqual(after.label, before?.label);
+        assert.deepEqual(after.features, before?.features);
+      }
+      assert.equal(new Set(poisoned.map((entry) => entry.row)).size, poisoned.length, "rows chosen without replacement");
+    });
+  }
+
+  it("spreads flips over both other classes", () => {
+    const { poisoned } = poisonRows(clean, { method: "label_flip", rate: 1 }, createRng(3));
+    const targets = new Set(poisoned.map(({ before, after }) => `${before?.label}->${after.label}`));
+    assert.equal(targets.size, 6);
+  });
+});
+
+describe("feature_noise", () => {
+  const ranges = featureRanges(clean);
+  for (const rate of rates) {
+    it(`at rate ${rate} rewrites exactly round(rate x n) rows within each feature's range, labels kept`, () => {
+      const { rows, poisoned } = poisonRows(clean, { method: "feature_noise", rate }, createRng(4));
+      assert.equal(rows.length, clean.length);
+      assert.equal(poisoned.length, poisonCount(clean.length, rate));
+      const changed = rows.filter((row, i) => row.features.join() !== clean[i]?.features.join());
+      assert.equal(changed.length, poisoned.length);
+      for (const row of rows) {
+        row.features.forEach((value, f) => {
+          const [low, high] = ranges[f] as [number, number];
+          assert.ok(value >= low && value <= high, `feature ${f} = ${value} outside [${low}, ${high}]`);
+        });
+      }
+      assert.deepEqual(rows.map((row) => row.label), clean.map((row) => row.label));
+    });
+  }
+});
+
+describe("inject", () => {
+  for (const rate of rates) {
+    it(`at rate ${rate} appends round(rate x n) random rows and keeps the originals`, () => {
+      const { rows, poisoned } = poisonRows(clean, { method: "inject", rate }, createRng(5));
+      const count = poisonCount(clean.length, rate);
+      assert.equal(rows.length, clean.length + count);
+      assert.deepEqual(rows.slice(0, clean.length), clean);
+      assert.deepEqual(poisoned.map((entry) => entry.row), Array.from({ length: count }, (_, i) => clean.length + i));
+      assert.ok(poisoned.every((entry) => entry.before === null));
+      for (const { after } of poisoned) assert.ok(after.label >= 0 && after.label < CLASSES.length);
+    });
+  }
+});
+
+describe("every method", () => {
+  for (const method of POISON_METHODS) {
+    it(`${method}: same seed gives the same output, another seed a different one, input untouched`, () => {
+      const snapshot = JSON.stringify(clean);
+      const spec = { method, rate: 0.1 };
+      assert.deepEqual(poisonRows(clean, spec, createRng(9)), poisonRows(clean, spec, createRng(9)));
+      assert.notDeepEqual(poisonRows(clean, spec, createRng(9)).rows, poisonRows(clean, spec, createRng(10)).rows);
+      assert.equal(JSON.stringify(clean), snapshot);
+    });
+  }
+});
+
+describe("buildManifest", () => {
+  it("records counts and each touched row before and after", () => {
+    const result = poisonRows(clean, { method: "label_flip", rate: 0.05 }, createRng(1));
+    const manifest = buildManifest({ method: "label_flip", rate: 0.05, seed: 1 }, clean.length, result, (row) => ({ label: row.label }));
+    assert.equal(manifest.rows_in, 120);
+    assert.equal(manifest.rows_out, 120);
+    assert.equal(manifest.rows_poisoned, 6);
+    assert.equal(manifest.rows.length, 6);
+    const first = manifest.rows[0];
+    assert.ok(first);
+    assert.deepEqual(first.before, { label: clean[first.row]?.label });
+  });
+});
