@@ -1,0 +1,83 @@
+/**
+ * Bad input stops a stage with one clear message naming the file, line or params key and the value, a
+ * non-zero exit, no output written, and the raw data untouched.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+
+const RAW = "data/raw/iris.csv";
+const HEADER = "sepal_length,sepal_width,petal_length,petal_width,species";
+
+function runStage(repo: TempRepo, stage: string) {
+  return repo.run("node", ["--import", "tsx", `stages/${stage}.ts`]);
+}
+
+describe("bad input", () => {
+  let repo: TempRepo;
+  let rawText: string;
+  let paramsText: string;
+
+  before(() => {
+    repo = createTempRepo();
+    rawText = repo.read(RAW);
+    paramsText = repo.read("params.yaml");
+  });
+  after(() => repo.remove());
+
+  it("dvc repro stops at a malformed raw file with the file and line, writes nothing and leaves the file as it was", () => {
+    const bad = `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n4.9,three,1.4,0.2,setosa\n`;
+    repo.write(RAW, bad);
+    const result = repo.run("dvc", ["repro"]);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr + result.stdout, /poisonlab prepare: data\/raw\/iris\.csv line 3, column sepal_width: "three" is not a finite number/);
+    assert.ok(!repo.exists("data/prepared"), "no output folder");
+    assert.equal(repo.read(RAW), bad, "raw data never modified");
+    repo.write(RAW, rawText);
+  });
+
+  const rawCases: Array<[string, string, RegExp]> = [
+    ["an empty file", "", /data\/raw\/iris\.csv: the file is empty/],
+    ["a missing column", "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n", /data\/raw\/iris\.csv line 1: expected the header/],
+    ["an unknown class", `${HEADER}\n5.1,3.5,1.4,0.2,rosa\n`, /data\/raw\/iris\.csv line 2, column species: unknown class "rosa"/],
+    ["a ragged row", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,setosa\n`, /data\/raw\/iris\.csv line 3: expected 5 fields, found 3/],
+  ];
+  for (const [what, text, message] of rawCases) {
+    it(`prepare rejects ${what} in one line of stderr and exits 1`, () => {
+      repo.write(RAW, text);
+      const result = runStage(repo, "prepare");
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split("\n").length, 1, `one message, no stack: ${result.stderr}`);
+      assert.ok(!repo.exists("data/prepared"));
+      assert.equal(repo.read(RAW), text);
+      repo.write(RAW, rawText);
+    });
+  }
+
+  const paramCases: Array<[string, string, string, string, RegExp]> = [
+    ["poison", "rate: 0.1", "rate: 1.5", "a rate above 1", /poison\.rate = 1\.5: Too big/],
+    ["poison", "method: label_flip", "method: noise", "an unknown method", /poison\.method = "noise": Invalid option/],
+    ["poison", "rate: 0.1", "rate: 0.1\n  strength: 3", "an unknown key", /poison\.strength = 3: unknown key/],
+    ["prepare", "test_size: 0.2", "test_size: big", "a wrong type", /prepare\.test_size = "big": Invalid input: expected number/],
+    ["train", "n_estimators: 100", "n_estimators: 0", "zero trees", /train\.n_estimators = 0: Too small/],
+  ];
+  for (const [stage, from, to, what, message] of paramCases) {
+    it(`${stage} rejects ${what} in params.yaml, naming key and value, and writes nothing`, () => {
+      assert.ok(paramsText.includes(from));
+      repo.write("params.yaml", paramsText.replace(from, to));
+      const result = runStage(repo, stage);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^poisonlab \w+: Invalid params in params\.yaml:/);
+      assert.match(result.stderr, message);
+      assert.ok(!repo.exists("data/prepared") && !repo.exists("data/poisoned") && !repo.exists("models/model.json"));
+      repo.write("params.yaml", paramsText);
+    });
+  }
+
+  it("a stage whose input is missing names the file", () => {
+    const result = runStage(repo, "poison");
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /poisonlab poison: data\/prepared\/train\.csv: cannot read it: the file does not exist/);
+  });
+});
