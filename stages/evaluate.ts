@@ -1,6 +1,5 @@
 // Stage evaluate: score the model on the clean test split, and on a poisoned copy of it for comparison.
 import { z } from "zod";
-import { parseTable } from "./core/dataset.ts";
 import { evaluate } from "./core/evaluation.ts";
 import { StageError } from "./core/errors.ts";
 import { stableJson } from "./core/format.ts";
@@ -8,16 +7,17 @@ import { loadModel } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
-import { readJson, readText, writeOutputs } from "./shell/files.ts";
+import { readTable } from "./shell/csv-stream.ts";
+import { readJson, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
 const manifestCounts = z.object({ rows_in: z.int(), rows_out: z.int(), rows_poisoned: z.int() });
 
-await runStage("evaluate", () => {
+await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
-  const test = parseTable(readText(PATHS.test), PATHS.test);
+  const test = await readTable(PATHS.test);
   const classifier = loadModel(readJson(PATHS.model), PATHS.model);
   const counts = manifestCounts.safeParse(readJson(PATHS.manifest));
   if (!counts.success) throw new StageError(`${PATHS.manifest}: ${z.prettifyError(counts.error)}`);

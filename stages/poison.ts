@@ -1,19 +1,19 @@
 // Stage poison: attack the clean training split only, and record every touched row in a manifest.
-import { describeRow, formatTable, parseTable } from "./core/dataset.ts";
+import { describeRow } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { poisonParams } from "./core/params.ts";
 import { buildManifest, poisonRows } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
-import { readText, writeOutputs } from "./shell/files.ts";
+import { readTable, toTable, writeTables } from "./shell/csv-stream.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
-await runStage("poison", () => {
+await runStage("poison", async () => {
   const params = loadParams("poison", poisonParams);
-  const clean = parseTable(readText(PATHS.trainClean), PATHS.trainClean);
+  const clean = await readTable(PATHS.trainClean);
   const result = poisonRows(clean, params, createRng(params.seed));
   const manifest = buildManifest(params, clean.length, result, describeRow);
-  writeOutputs({ [PATHS.trainPoisoned]: formatTable(result.rows), [PATHS.manifest]: stableJson(manifest) });
+  await writeTables([PATHS.trainPoisoned], toTable(0, result.rows), { [PATHS.manifest]: stableJson(manifest) });
   console.log(`poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.length} rows poisoned -> ${PATHS.trainPoisoned}`);
 });

@@ -1,17 +1,20 @@
-// Stage train: fit a random forest on the poisoned training set and save it as a versioned JSON model file.
-import { parseTable } from "./core/dataset.ts";
-import { trainModel } from "./core/model.ts";
+// Stage train: fit a random forest on the sanitized training set and save it as a versioned JSON model file.
+import { modelFileText } from "./core/model.ts";
 import { trainParams } from "./core/params.ts";
-import { readText, writeOutputs } from "./shell/files.ts";
+import { writeTextStreamed } from "./shell/atomic-streams.ts";
+import { readMatrix } from "./shell/csv-stream.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
+import { trainModelOnThreads } from "./shell/train-model.ts";
 
-await runStage("train", () => {
+await runStage("train", async () => {
   const params = loadParams("train", trainParams);
-  const rows = parseTable(readText(PATHS.trainPoisoned), PATHS.trainPoisoned);
-  const model = trainModel(rows, params);
-  // Not rounded: split thresholds must stay exact. The engines are deterministic, so the bytes are stable.
-  writeOutputs({ [PATHS.model]: `${JSON.stringify(model)}\n` });
-  console.log(`train: ${params.engine}, ${params.n_estimators} trees on ${rows.length} rows -> ${PATHS.model}`);
+  const data = await readMatrix(PATHS.trainSanitized);
+  const { model, threads } = await trainModelOnThreads(data, params);
+  // Not rounded: split thresholds must stay exact. The engines are deterministic (for any thread count),
+  // so the bytes are stable. Written tree by tree: a forest on a million rows is tens of megabytes.
+  await writeTextStreamed(PATHS.model, modelFileText(model));
+  const on = threads > 1 ? ` (${threads} threads)` : "";
+  console.log(`train: ${params.engine}, ${params.n_estimators} trees on ${data.rowCount} rows${on} -> ${PATHS.model}`);
 });

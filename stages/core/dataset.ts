@@ -26,19 +26,23 @@ export function className(label: number): string {
  * StageError naming the line (1-based, the header is line 1) and the value at fault.
  */
 export function parseTable(text: string, source: string): Row[] {
-  if (text.trim() === "") {
-    throw new StageError(`${source}: the file is empty; expected the header "${HEADER.join(",")}" and data rows`);
-  }
+  if (text.trim() === "") throw new StageError(emptyFileMessage(source));
   const records = parseRecords(text, source);
   const [header, ...body] = records;
-  const headerFields = header?.record ?? [];
-  if (headerFields.join(",") !== HEADER.join(",")) {
-    throw new StageError(
-      `${source} line ${header?.line ?? 1}: expected the header "${HEADER.join(",")}", found "${headerFields.join(",")}"`,
-    );
-  }
-  if (body.length === 0) throw new StageError(`${source}: no data rows after the header`);
+  checkHeader(header?.record ?? [], header?.line ?? 1, source);
+  if (body.length === 0) throw new StageError(noRowsMessage(source));
   return body.map(({ record, line }) => parseRow(record, `${source} line ${line}`));
+}
+
+/** The messages for a file with nothing in it, or only a header; shared with the streaming reader. */
+export const emptyFileMessage = (source: string): string =>
+  `${source}: the file is empty; expected the header "${HEADER.join(",")}" and data rows`;
+export const noRowsMessage = (source: string): string => `${source}: no data rows after the header`;
+
+export function checkHeader(fields: readonly string[], line: number, source: string): void {
+  if (fields.join(",") !== HEADER.join(",")) {
+    throw new StageError(`${source} line ${line}: expected the header "${HEADER.join(",")}", found "${fields.join(",")}"`);
+  }
 }
 
 interface NumberedRecord {
@@ -59,7 +63,8 @@ function parseRecords(text: string, source: string): NumberedRecord[] {
   }
 }
 
-function parseRow(fields: string[], where: string): Row {
+/** One data record as a Row; `where` names the file and line in messages. */
+export function parseRow(fields: readonly string[], where: string): Row {
   if (fields.length !== HEADER.length) {
     throw new StageError(`${where}: expected ${HEADER.length} fields, found ${fields.length} ("${fields.join(",")}")`);
   }
@@ -79,8 +84,12 @@ function parseRow(fields: string[], where: string): Row {
 
 /** Writes rows as CSV with the IRIS header; numbers rounded to 6 decimals so output is byte-stable. */
 export function formatTable(rows: readonly Row[]): string {
-  const records = rows.map((row) => [...row.features.map((value) => String(round6(value))), className(row.label)]);
-  return stringify([HEADER as string[], ...records]);
+  return stringify([HEADER as string[], ...rows.map(formatRecord)]);
+}
+
+/** A row as CSV fields: numbers rounded to 6 decimals, the label as its class name. */
+export function formatRecord(row: Row): string[] {
+  return [...row.features.map((value) => String(round6(value))), className(row.label)];
 }
 
 /** A row as a record keyed by column name, for JSON files people read. */

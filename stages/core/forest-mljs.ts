@@ -19,14 +19,18 @@ interface MljsForest {
 
 export function trainMljsForest(features: number[][], labels: number[], params: TrainParams): unknown {
   const featureCount = features[0]?.length ?? 0;
-  if (Math.floor(featureCount * params.max_features) < 1) {
+  const maxFeatures = featureShare(params.max_features, featureCount);
+  if (Math.floor(featureCount * maxFeatures) < 1) {
     throw new StageError(
       `train.max_features = ${params.max_features} selects no feature of ${featureCount}; use at least ${1 / featureCount}`,
     );
   }
+  if ((params.min_samples_leaf ?? 1) !== 1) {
+    throw new StageError(`train.min_samples_leaf = ${params.min_samples_leaf}: ml-random-forest has no minimum leaf size; use 1, or train.engine: poisonlab-forest`);
+  }
   const forest = new RandomForestClassifier({
     nEstimators: params.n_estimators,
-    maxFeatures: params.max_features,
+    maxFeatures,
     replacement: false,
     useSampleBagging: true,
     noOOB: true,
@@ -41,6 +45,13 @@ export function trainMljsForest(features: number[][], labels: number[], params: 
   } as never) as unknown as MljsForest;
   forest.train(features, labels);
   return forest.toJSON();
+}
+
+/** The share of features each tree draws: null means all, "sqrt" means sqrt(features) of them. */
+function featureShare(maxFeatures: TrainParams["max_features"], featureCount: number): number {
+  if (maxFeatures === null) return 1;
+  if (maxFeatures === "sqrt") return Math.floor(Math.sqrt(featureCount)) / featureCount;
+  return maxFeatures;
 }
 
 export function loadMljsForest(json: unknown, classCount: number): Classifier {

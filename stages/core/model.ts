@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CLASSES, FEATURES, type Row } from "./dataset.ts";
 import { StageError } from "./errors.ts";
+import { loadPoisonlabForest, trainPoisonlabForest } from "./forest/engine.ts";
+import { type FeatureMatrix, matrixFromRows, matrixRows } from "./forest/matrix.ts";
 import { loadMljsForest, trainMljsForest } from "./forest-mljs.ts";
 import { type TrainParams, trainParams } from "./params.ts";
 
@@ -25,18 +27,36 @@ const modelFile = z.object({
 });
 export type ModelFile = z.infer<typeof modelFile>;
 
-export function trainModel(rows: readonly Row[], params: TrainParams): ModelFile {
-  const features = rows.map((row) => row.features);
-  const labels = rows.map((row) => row.label);
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    engine: params.engine,
-    features: [...FEATURES],
-    classes: [...CLASSES],
-    params,
-    forest: trainMljsForest(features, labels, params),
-  };
+/** Trains the engine that params.engine names, in this thread, on rows or on a column matrix. */
+export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams): ModelFile {
+  if (params.engine === "poisonlab-forest") {
+    const matrix = "columns" in data ? data : matrixFromRows(data, CLASSES.length);
+    return wrapModel(params, trainPoisonlabForest(matrix, params));
+  }
+  const features = "columns" in data ? matrixRows(data) : data.map((row) => row.features);
+  const labels = "columns" in data ? Array.from(data.labels) : data.map((row) => row.label);
+  return wrapModel(params, trainMljsForest(features, labels, params));
+}
+
+/** The envelope around an engine's forest (its JSON value, or an object with toJSON). */
+export function wrapModel(params: TrainParams, forest: unknown): ModelFile {
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, engine: params.engine, features: [...FEATURES], classes: [...CLASSES], params, forest };
+}
+
+/**
+ * The model file's text, JSON.stringify's output plus a newline, in pieces: a forest that can write
+ * itself tree by tree (poisonlab-forest's) never becomes one string, whatever its size.
+ */
+export function* modelFileText(model: ModelFile): Generator<string> {
+  const { forest, ...envelope } = model;
+  yield `${JSON.stringify(envelope).slice(0, -1)},"forest":`;
+  if (hasJsonChunks(forest)) yield* forest.jsonChunks();
+  else yield JSON.stringify(forest);
+  yield "}\n";
+}
+
+function hasJsonChunks(value: unknown): value is { jsonChunks(): Iterable<string> } {
+  return typeof value === "object" && value !== null && typeof (value as { jsonChunks?: unknown }).jsonChunks === "function";
 }
 
 export function loadModel(value: unknown, source: string): Classifier {
@@ -47,7 +67,8 @@ export function loadModel(value: unknown, source: string): Classifier {
   if (parsed.data.classes.join(",") !== CLASSES.join(",") || parsed.data.features.join(",") !== FEATURES.join(",")) {
     throw new StageError(`${source}: the model was trained on other columns or classes than this pipeline's`);
   }
-  return loadMljsForest(parsed.data.forest, parsed.data.classes.length);
+  const { engine, forest, classes } = parsed.data;
+  return engine === "poisonlab-forest" ? loadPoisonlabForest(forest, source) : loadMljsForest(forest, classes.length);
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

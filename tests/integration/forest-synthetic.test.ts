@@ -1,0 +1,62 @@
+/**
+ * The poisonlab-forest engine on synthetic IRIS-like data under the real dvc CLI, in a throw-away git copy
+ * of this repository: the command a person runs to train at scale, scaled down to seconds.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { parse, stringify } from "yaml";
+import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+
+describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synthetic", () => {
+  let repo: TempRepo;
+  let output: string;
+  before(() => {
+    repo = createTempRepo();
+    // Up to evaluate: the stages after it (study, report, ...) do not read these params and have their own tests.
+    output = repo.dvc("exp", "run", "evaluate", "-S", "train.engine=poisonlab-forest", "-S", "prepare.source=synthetic", "-S", "prepare.rows=5000");
+  });
+  after(() => repo.remove());
+
+  it("generates, splits, poisons, trains and scores 5000 synthetic rows", () => {
+    assert.match(output, /prepare: 5000 synthetic rows fitted to data\/raw\/iris\.csv -> 4001 train \(data\/prepared\/train\.csv\), 999 test/);
+    assert.match(output, /train: poisonlab-forest, 100 trees on 4001 rows -> models\/model\.json/);
+    assert.equal(repo.read("data/prepared/train.csv").trimEnd().split("\n").length, 4002);
+    const model = JSON.parse(repo.read("models/model.json"));
+    assert.equal(model.engine, "poisonlab-forest");
+    assert.equal(model.forest.format, "poisonlab-forest");
+    assert.equal(model.forest.trees.length, 100);
+    const metrics = JSON.parse(repo.read("metrics/evaluate.json"));
+    assert.equal(metrics.test_rows, 999);
+    // Synthetic classes overlap as IRIS's do; scikit-learn scores about 0.95 here.
+    assert.ok(metrics.accuracy > 0.9 && metrics.accuracy < 1, `clean-test accuracy ${metrics.accuracy}`);
+  });
+
+  it("records the new params in dvc.lock and re-runs nothing the second time", () => {
+    const lock = parse(repo.read("dvc.lock"));
+    assert.deepEqual(lock.stages.prepare.params["params.yaml"].prepare, { seed: 42, test_size: 0.2, source: "synthetic", rows: 5000 });
+    assert.equal(lock.stages.train.params["params.yaml"].train.engine, "poisonlab-forest");
+    assert.match(repo.dvc("repro", "evaluate"), /Data and pipelines are up to date/);
+  });
+
+  it("writes the same model file byte for byte on one thread and on two", () => {
+    // 500 trees on 4001 rows is past the size where the stage starts worker threads.
+    const params = parse(repo.read("params.yaml"));
+    params.train.n_estimators = 500;
+    repo.write("params.yaml", stringify(params));
+    const train = (threads: string) => {
+      const result = repo.ok("node", ["--import", "tsx", "stages/train.ts"], { env: { POISONLAB_THREADS: threads } });
+      return { stdout: result.stdout, model: repo.read("models/model.json") };
+    };
+    const one = train("1");
+    const two = train("2");
+    assert.match(one.stdout, /500 trees on 4001 rows -> /);
+    assert.match(two.stdout, /500 trees on 4001 rows \(2 threads\) -> /);
+    assert.ok(one.model === two.model, "identical model files");
+  });
+
+  it("refuses a POISONLAB_THREADS that is not a number of threads, naming it", () => {
+    const result = repo.run("node", ["--import", "tsx", "stages/train.ts"], { env: { POISONLAB_THREADS: "many" } });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /^poisonlab train: POISONLAB_THREADS = "many": expected a whole number of threads, at least 1/);
+  });
+});
