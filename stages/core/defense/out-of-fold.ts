@@ -1,0 +1,27 @@
+import type { Row } from "../dataset.ts";
+import type { Classifier } from "../model.ts";
+import type { Rng } from "../rng.ts";
+import { stratifiedFolds } from "./folds.ts";
+
+/** Trains a classifier on some rows. */
+export type TrainFn = (rows: readonly Row[]) => Classifier;
+
+/**
+ * Class probabilities of every row from a model that never saw it: stratified k-fold, each fold predicted
+ * by a model trained on the others. In-sample probabilities are useless for finding flipped labels because
+ * a forest memorises them (DESIGN.md section 7).
+ */
+export function outOfFoldProbabilities(rows: readonly Row[], folds: number, rng: Rng, train: TrainFn): number[][] {
+  const assignment = stratifiedFolds(rows.map((row) => row.label), folds, rng);
+  const probabilities: number[][] = new Array(rows.length);
+  for (let fold = 0; fold < folds; fold++) {
+    const heldOut = rows.flatMap((_, index) => (assignment[index] === fold ? [index] : []));
+    if (heldOut.length === 0) continue;
+    const classifier = train(rows.filter((_, index) => assignment[index] !== fold));
+    const predicted = classifier.probabilities(heldOut.map((index) => (rows[index] as Row).features));
+    heldOut.forEach((index, i) => {
+      probabilities[index] = predicted[i] as number[];
+    });
+  }
+  return probabilities;
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { type Row, className } from "../dataset.ts";
+import { StageError } from "../errors.ts";
+import type { DefenseParams } from "../params.ts";
+import type { Detection } from "./detect.ts";
+import { type DetectionScores, scoreDetection } from "./detection-metrics.ts";
+
+/** The part of the poison manifest scoring needs: which rows of the poisoned table were attacked. */
+const manifestRows = z.object({
+  rows_out: z.int().min(0),
+  rows: z.array(z.object({ row: z.int().min(0) })),
+});
+export type ManifestRows = z.infer<typeof manifestRows>;
+
+/** Validates the manifest against the table it describes; a mismatch is a StageError naming the file. */
+export function parseManifestRows(value: unknown, rowCount: number, source: string): ManifestRows {
+  const parsed = manifestRows.safeParse(value);
+  if (!parsed.success) throw new StageError(`${source}: not a poison manifest:\n${z.prettifyError(parsed.error)}`);
+  if (parsed.data.rows_out !== rowCount) {
+    throw new StageError(`${source}: rows_out = ${parsed.data.rows_out}, but the poisoned table has ${rowCount} rows`);
+  }
+  const outside = parsed.data.rows.find(({ row }) => row >= rowCount);
+  if (outside) throw new StageError(`${source}: row ${outside.row} is outside the poisoned table of ${rowCount} rows`);
+  return parsed.data;
+}
+
+export interface SanitizeMetrics extends DetectionScores {
+  method: string;
+  rows_kept: number;
+  /** The same figures for each detector alone, when several ran. */
+  detectors: Record<string, DetectionScores>;
+}
+
+/** metrics/sanitize.json: the detection scored against the manifest, overall and per detector. */
+export function sanitizeMetrics(params: DefenseParams, detection: Detection, manifest: ManifestRows): SanitizeMetrics {
+  const scored = scoreDetection(detection.flags, detection.scores, manifest.rows);
+  // With no detector there is no score to rank by, so no AUROC (constant scores would claim 0.5).
+  const overall = detection.detectors.length === 0 ? { ...scored, auroc: null } : scored;
+  const detectors = Object.fromEntries(
+    Object.entries(detection.byDetector).map(([name, result]) => [name, scoreDetection(result.flags, result.scores, manifest.rows)]),
+  );
+  return {
+    method: Array.isArray(params.method) ? params.method.join("+") : String(params.method),
+    ...overall,
+    rows_kept: overall.rows - overall.removed,
+    detectors: detection.detectors.length > 1 ? detectors : {},
+  };
+}
+
+/** data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. */
+export function flagsFile(params: DefenseParams, rows: readonly Row[], detection: Detection) {
+  return {
+    method: params.method,
+    rows: rows.length,
+    flagged: detection.flags.filter(Boolean).length,
+    scores: rows.map((row, i) => ({
+      row: i,
+      flagged: detection.flags[i] === true,
+      score: detection.scores[i] ?? 0,
+      given: className(row.label),
+      // The label check's most probable class (out of fold): what the given label perhaps should be.
+      ...(detection.suggested ? { suggested: className(detection.suggested[i] as number) } : {}),
+      detectors: Object.fromEntries(
+        Object.entries(detection.byDetector).map(([name, result]) => [name, { score: result.scores[i], flagged: result.flags[i] }]),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,29 @@
+// Stage sanitize: flag suspicious training rows, drop them, and score the flags against the poison manifest.
+import { parseTable, formatTable } from "./core/dataset.ts";
+import { detect, keptRows } from "./core/defense/detect.ts";
+import { forestTrainer } from "./core/defense/forest-trainer.ts";
+import { flagsFile, parseManifestRows, sanitizeMetrics } from "./core/defense/report.ts";
+import { stableJson } from "./core/format.ts";
+import { defenseParams, trainParams } from "./core/params.ts";
+import { createRng } from "./core/rng.ts";
+import { readJson, readText, writeOutputs } from "./shell/files.ts";
+import { loadParams } from "./shell/params-file.ts";
+import { PATHS } from "./shell/paths.ts";
+import { runStage } from "./shell/run-stage.ts";
+
+await runStage("sanitize", () => {
+  const params = loadParams("defense", defenseParams);
+  const text = readText(PATHS.trainPoisoned);
+  const rows = parseTable(text, PATHS.trainPoisoned);
+  // The detectors never see the manifest; it only scores their flags.
+  const manifest = parseManifestRows(readJson(PATHS.manifest), rows.length, PATHS.manifest);
+  const detection = detect(rows, params, createRng(params.seed), forestTrainer(loadParams("train", trainParams)));
+  const metrics = sanitizeMetrics(params, detection, manifest);
+  writeOutputs({
+    // `none` copies the file byte for byte.
+    [PATHS.trainSanitized]: metrics.removed === 0 ? text : formatTable(keptRows(rows, detection.flags)),
+    [PATHS.flags]: stableJson(flagsFile(params, rows, detection)),
+    [PATHS.sanitizeMetrics]: stableJson(metrics),
+  });
+  console.log(`sanitize: ${metrics.method} removed ${metrics.removed} of ${rows.length} rows (precision ${metrics.precision.toFixed(3)}, recall ${metrics.recall.toFixed(3)} against ${PATHS.manifest}) -> ${PATHS.trainSanitized}`);
+});
