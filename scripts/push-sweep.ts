@@ -1,0 +1,39 @@
+// npm run mlflow:push-sweep: push every finished DVC experiment of the repo (`dvc exp show --json`) as one
+// MLflow run each, exactly once, to the server and experiment of params.yaml's mlflow section (or
+// MLFLOW_TRACKING_URI). Runs whatever mlflow.enabled says: calling it is the request to push.
+import { mlflowParams } from "../stages/core/params.ts";
+import { MlflowClient } from "../stages/mlflow/client.ts";
+import { listExperiments } from "../stages/mlflow/exp-show.ts";
+import { pushResult } from "../stages/mlflow/push-run.ts";
+import { dvcCacheDir, dvcExpShowJson, readExperimentResult } from "../stages/mlflow/read-result.ts";
+import { describeOutcome, formatTable } from "../stages/mlflow/report.ts";
+import { contentKey, provenanceTags, runName } from "../stages/mlflow/result.ts";
+import { trackingTarget } from "../stages/mlflow/tracking.ts";
+import { loadParams } from "../stages/shell/params-file.ts";
+import { runStage } from "../stages/shell/run-stage.ts";
+
+await runStage("push-sweep", async () => {
+  const target = trackingTarget(loadParams("mlflow", mlflowParams), process.env);
+  const experiments = listExperiments(dvcExpShowJson());
+  for (const skipped of experiments.filter((experiment) => experiment.state !== "done")) {
+    console.log(`push-sweep: skipping experiment ${skipped.name}: ${skipped.state}`);
+  }
+  const finished = experiments.filter((experiment) => experiment.state === "done");
+  if (finished.length === 0) {
+    console.log("push-sweep: no finished DVC experiments to push (run some with: dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5' && dvc queue start)");
+    return;
+  }
+  const client = new MlflowClient(target);
+  const cacheDir = dvcCacheDir();
+  const rows: string[][] = [];
+  for (const experiment of finished) {
+    const result = readExperimentResult(experiment, cacheDir);
+    const name = runName(result.params);
+    const tags = provenanceTags({ gitCommit: experiment.rev, expName: experiment.name, baselineRev: experiment.baselineRev, expRev: experiment.rev });
+    const request = { experiment: target.experiment, result, key: contentKey(result), runName: name, tags };
+    const outcome = await pushResult(client, request, { now: Date.now });
+    console.log(`push-sweep: ${experiment.name}: ${describeOutcome(outcome, name, target.experiment, target.uri)}`);
+    rows.push([experiment.name, name, result.params["poison.rate"] ?? "", String(result.metrics.accuracy ?? ""), outcome.action, outcome.runId]);
+  }
+  console.log(`\n${formatTable(["DVC experiment", "run name", "poison.rate", "accuracy", "push", "MLflow run"], rows)}`);
+});

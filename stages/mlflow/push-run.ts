@@ -1,0 +1,168 @@
+/**
+ * Pushes one pipeline result as exactly one MLflow run. The run carries the result's content key as a tag
+ * from the moment it is created and is marked FINISHED only after everything is logged and uploaded, so:
+ *  - a FINISHED run with the key means the result is already there: nothing is sent;
+ *  - an unfinished run with the key is a push that was interrupted: it is completed, not duplicated
+ *    (params and metrics already logged are skipped, files are uploaded again, which overwrites them);
+ *  - no run with the key: a new run.
+ * Talks to the server only through the client; the caller passes the clock. No fs, no env.
+ */
+import { StageError } from "../core/errors.ts";
+import type { LogBatch, MlflowClient } from "./client.ts";
+import { MlflowError } from "./http-policy.ts";
+import { CONTENT_KEY_TAG, type PipelineResult } from "./result.ts";
+import type { Run } from "./schemas.ts";
+
+export interface PushRequest {
+  experiment: string;
+  result: PipelineResult;
+  key: string; // contentKey(result)
+  runName: string;
+  tags: Record<string, string>; // besides the key and run name; empty values are dropped
+}
+
+export type PushAction = "created" | "completed" | "already-pushed";
+
+export interface PushOutcome {
+  action: PushAction;
+  runId: string;
+  experimentId: string;
+}
+
+export type PushStep = "run-created" | "run-resumed" | "data-logged" | "files-uploaded";
+
+export interface PushHooks {
+  now: () => number; // milliseconds since the epoch
+  /** Called after each step; a test can stop a push here to leave it half done. */
+  onStep?: (step: PushStep, runId: string) => void | Promise<void>;
+}
+
+// MLflow's limits for one runs/log-batch request.
+const MAX_PARAMS = 100;
+const MAX_TAGS = 100;
+const MAX_METRICS = 1000;
+
+export async function pushResult(client: MlflowClient, request: PushRequest, hooks: PushHooks): Promise<PushOutcome> {
+  const experimentId = await ensureExperiment(client, request.experiment);
+  const existing = await runsWithKey(client, experimentId, request.key);
+  let run = existing[0];
+  let action: PushAction = "completed";
+  if (run?.info.status === "FINISHED") return { action: "already-pushed", runId: run.info.run_id, experimentId };
+  if (run === undefined) {
+    const created = await createRunOnce(client, experimentId, request, hooks.now());
+    run = created.run;
+    if (run.info.status === "FINISHED") return { action: "already-pushed", runId: run.info.run_id, experimentId };
+    if (created.ours) action = "created";
+    await hooks.onStep?.(created.ours ? "run-created" : "run-resumed", run.info.run_id);
+  } else {
+    await hooks.onStep?.("run-resumed", run.info.run_id);
+  }
+  const runId = run.info.run_id;
+  const current = await logMissingData(client, runId, request, run.info.start_time ?? hooks.now());
+  await hooks.onStep?.("data-logged", runId);
+  for (const file of request.result.files) await client.uploadArtifact(current.info.artifact_uri, file.path, file.bytes);
+  await hooks.onStep?.("files-uploaded", runId);
+  await client.updateRun(runId, "FINISHED", hooks.now());
+  return { action, runId, experimentId };
+}
+
+/** The experiment's id, creating it when missing; a deleted one is an error (MLflow keeps its name). */
+export async function ensureExperiment(client: MlflowClient, name: string): Promise<string> {
+  const found = await client.getExperimentByName(name);
+  if (found !== undefined) {
+    if (found.lifecycle_stage !== "active") {
+      throw new StageError(
+        `MLflow experiment "${name}" at ${client.uri} is deleted; restore it (mlflow experiments restore --experiment-id ${found.experiment_id}) or choose another name in mlflow.experiment`,
+      );
+    }
+    return found.experiment_id;
+  }
+  try {
+    return await client.createExperiment(name);
+  } catch (error) {
+    // Another push created it in the meantime.
+    const created = await client.getExperimentByName(name);
+    if (created !== undefined) return created.experiment_id;
+    throw error;
+  }
+}
+
+/** Active runs carrying the key, oldest first (ties broken by id, so every pusher picks the same one). */
+export async function runsWithKey(client: MlflowClient, experimentId: string, key: string): Promise<Run[]> {
+  if (!/^[0-9a-f]+$/.test(key)) throw new StageError(`content key ${JSON.stringify(key)} is not hexadecimal`);
+  const runs = await client.searchRuns({
+    experimentIds: [experimentId],
+    filter: `tags.\`${CONTENT_KEY_TAG}\` = '${key}'`,
+  });
+  return runs.sort((a, b) => (a.info.start_time ?? 0) - (b.info.start_time ?? 0) || compare(a.info.run_id, b.info.run_id));
+}
+
+/**
+ * Creates the run, then looks again: if another push of the same result created one first (two pushes at
+ * once, or a create that was retried after the server had already applied it), ours is deleted and the
+ * oldest is used, so only one run per key survives.
+ */
+async function createRunOnce(client: MlflowClient, experimentId: string, request: PushRequest, now: number): Promise<{ run: Run; ours: boolean }> {
+  const created = await client.createRun({
+    experimentId,
+    runName: request.runName,
+    startTime: now,
+    tags: { [CONTENT_KEY_TAG]: request.key },
+  });
+  const oldest = (await runsWithKey(client, experimentId, request.key))[0];
+  if (oldest === undefined || oldest.info.run_id === created.info.run_id) return { run: created, ours: true };
+  await client.deleteRun(created.info.run_id);
+  return { run: oldest, ours: false };
+}
+
+/**
+ * Logs what the run lacks. A rejected batch is looked at again: when another push of the same result
+ * logged the same keys at the same moment (sqlite then refuses the duplicates), nothing is missing anymore.
+ */
+async function logMissingData(client: MlflowClient, runId: string, request: PushRequest, timestamp: number): Promise<Run> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await client.getRun(runId);
+    try {
+      for (const batch of missingData(current, request, timestamp)) await client.logBatch(runId, batch);
+      return current;
+    } catch (error) {
+      if (!(error instanceof MlflowError && error.status === 400) || attempt === 3) throw error;
+    }
+  }
+}
+
+/**
+ * The log-batch requests that bring a run up to the result: params and metrics it lacks, tags that differ.
+ * A param already logged with another value cannot be fixed (MLflow params are immutable): an error.
+ */
+export function missingData(current: Run, request: PushRequest, timestamp: number): LogBatch[] {
+  const params = new Map(current.data.params.map((param) => [param.key, param.value]));
+  const metrics = new Set(current.data.metrics.map((metric) => metric.key));
+  const tags = new Map(current.data.tags.map((tag) => [tag.key, tag.value]));
+  const paramList = Object.entries(request.result.params).flatMap(([key, value]) => {
+    const logged = params.get(key);
+    if (logged === undefined) return [{ key, value }];
+    if (logged !== value) {
+      throw new StageError(
+        `MLflow run ${current.info.run_id} already has param ${key} = ${JSON.stringify(logged)}, not ${JSON.stringify(value)}; params cannot change, so delete that run and push again`,
+      );
+    }
+    return [];
+  });
+  const wanted: Record<string, string> = { "mlflow.runName": request.runName, ...request.tags, [CONTENT_KEY_TAG]: request.key };
+  const tagList = Object.entries(wanted)
+    .filter(([key, value]) => value !== "" && tags.get(key) !== value)
+    .map(([key, value]) => ({ key, value }));
+  const metricList = Object.entries(request.result.metrics)
+    .filter(([key]) => !metrics.has(key))
+    .map(([key, value]) => ({ key, value, timestamp, step: 0 }));
+  const batches: LogBatch[] = [];
+  for (let i = 0; i < paramList.length; i += MAX_PARAMS) batches.push({ params: paramList.slice(i, i + MAX_PARAMS) });
+  for (let i = 0; i < tagList.length; i += MAX_TAGS) batches.push({ tags: tagList.slice(i, i + MAX_TAGS) });
+  for (let i = 0; i < metricList.length; i += MAX_METRICS) batches.push({ metrics: metricList.slice(i, i + MAX_METRICS) });
+  return batches;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

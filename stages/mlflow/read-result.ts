@@ -1,0 +1,88 @@
+/**
+ * The shell side of a push: reads a result's files from the workspace or from an experiment's commit, and
+ * asks git and DVC what they know. The only file in stages/mlflow that touches disk or runs commands.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { StageError } from "../core/errors.ts";
+import { PATHS } from "../shell/paths.ts";
+import { assembleResult, type ResultLayout } from "./assemble-result.ts";
+import type { DvcExperiment } from "./exp-show.ts";
+import type { PipelineResult } from "./result.ts";
+
+export const PUSH_STAGE = "push";
+
+const LAYOUT: ResultLayout = { dvcYaml: "dvc.yaml", pushStage: PUSH_STAGE, params: PATHS.params };
+
+/** The result in the working folder, as the push stage sees it. */
+export function readWorkspaceResult(): PipelineResult {
+  return assembleResult(readWorkspaceFile, LAYOUT);
+}
+
+/** The result an experiment committed: git-tracked files from its commit, DVC-cached ones from the cache. */
+export function readExperimentResult(experiment: DvcExperiment, cacheDir: string): PipelineResult {
+  const read = (path: string): Uint8Array => {
+    const blob = run("git", ["cat-file", "blob", `${experiment.rev}:${path}`]);
+    if (blob.status === 0) return blob.stdout;
+    const md5 = experiment.cachedOuts[path];
+    if (md5 === undefined) throw new StageError(`${path} is neither in commit ${experiment.rev} of experiment ${experiment.name} nor one of its DVC outputs`);
+    const cached = join(cacheDir, "files", "md5", md5.slice(0, 2), md5.slice(2));
+    try {
+      return readFileSync(cached);
+    } catch {
+      throw new StageError(`${path} of experiment ${experiment.name} (md5 ${md5}) is not in the DVC cache ${cacheDir}; fetch it with: dvc exp pull <remote> ${experiment.name} (or dvc pull)`);
+    }
+  };
+  return assembleResult(read, LAYOUT, (path) => `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`);
+}
+
+/** The commit checked out here, or undefined outside a git repository. */
+export function gitHead(): string | undefined {
+  const head = run("git", ["rev-parse", "--verify", "-q", "HEAD"]);
+  return head.status === 0 ? head.stdout.toString("utf8").trim() : undefined;
+}
+
+/** `dvc exp show --json` over all commits, parsed. */
+export function dvcExpShowJson(): unknown {
+  const text = checked("dvc", ["exp", "show", "--json", "--all-commits"]);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StageError(`dvc exp show --json did not print JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Where DVC keeps its cache (`dvc cache dir`). */
+export function dvcCacheDir(): string {
+  return checked("dvc", ["cache", "dir"]).trim();
+}
+
+function readWorkspaceFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StageError(`${path}: cannot read it: ${code === "ENOENT" ? "the file does not exist" : (error as Error).message}`);
+  }
+}
+
+function checked(command: string, args: string[]): string {
+  const result = run(command, args);
+  if (result.status !== 0) {
+    throw new StageError(`${command} ${args.join(" ")} failed (exit ${result.status ?? "signal"}): ${result.stderr.toString("utf8").trim()}`);
+  }
+  return result.stdout.toString("utf8");
+}
+
+function run(command: string, args: string[]): { status: number | null; stdout: Buffer; stderr: Buffer } {
+  const result = spawnSync(command, args, {
+    maxBuffer: 1 << 30,
+    env: { ...process.env, DVC_NO_ANALYTICS: "1" },
+  });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new StageError(missing ? `${command} is not installed or not on PATH` : `${command}: ${result.error.message}`);
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

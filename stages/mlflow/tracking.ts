@@ -1,0 +1,104 @@
+/**
+ * Where to push and as whom: the tracking URI from params.yaml or MLFLOW_TRACKING_URI, credentials from
+ * the environment only. Pure: the caller passes the environment in. No message here ever contains a
+ * credential.
+ */
+import { StageError } from "../core/errors.ts";
+import type { MlflowParams } from "../core/params.ts";
+
+export type Credentials =
+  | { kind: "none" }
+  | { kind: "bearer"; token: string }
+  | { kind: "basic"; username: string; password: string };
+
+export interface TrackingTarget {
+  uri: string; // http(s), no credentials, no trailing slash
+  experiment: string;
+  credentials: Credentials;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** mlflow.tracking_uri wins over MLFLOW_TRACKING_URI; one of them must be set. */
+export function trackingTarget(params: Pick<MlflowParams, "tracking_uri" | "experiment">, env: Env): TrackingTarget {
+  const fromParams = params.tracking_uri;
+  const fromEnv = nonEmpty(env.MLFLOW_TRACKING_URI);
+  let uri: string;
+  if (fromParams !== null) uri = parseTrackingUri(fromParams, "mlflow.tracking_uri in params.yaml");
+  else if (fromEnv !== undefined) uri = parseTrackingUri(fromEnv, "MLFLOW_TRACKING_URI");
+  else {
+    throw new StageError(
+      "no MLflow tracking URI: set mlflow.tracking_uri in params.yaml or the environment variable MLFLOW_TRACKING_URI (e.g. http://127.0.0.1:5000)",
+    );
+  }
+  return { uri, experiment: params.experiment, credentials: credentialsFromEnv(env) };
+}
+
+/** Accepts http and https URIs without user info, query or fragment; drops trailing slashes. */
+export function parseTrackingUri(text: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new StageError(`${source} = ${JSON.stringify(redactUri(text))}: not a URI; expected http(s)://host:port`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new StageError(`${source} = ${JSON.stringify(redactUri(text))}: only http and https tracking URIs are supported`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new StageError(
+      `${source} = ${JSON.stringify(redactUri(text))}: must not contain a user name or password; set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN) instead`,
+    );
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new StageError(`${source} = ${JSON.stringify(redactUri(text))}: must not have a query or fragment`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+/** A URI fit to print: any user info is replaced by `***`. */
+export function redactUri(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
+}
+
+/** MLflow's own rule: user name and password give basic auth, else a token gives bearer auth. */
+export function credentialsFromEnv(env: Env): Credentials {
+  const username = nonEmpty(env.MLFLOW_TRACKING_USERNAME);
+  const password = nonEmpty(env.MLFLOW_TRACKING_PASSWORD);
+  const token = nonEmpty(env.MLFLOW_TRACKING_TOKEN);
+  if (username !== undefined && password !== undefined) return { kind: "basic", username, password };
+  if ((username === undefined) !== (password === undefined) && token === undefined) {
+    const missing = username === undefined ? "MLFLOW_TRACKING_USERNAME" : "MLFLOW_TRACKING_PASSWORD";
+    throw new StageError(`basic auth needs both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD; ${missing} is not set`);
+  }
+  if (token !== undefined) return { kind: "bearer", token };
+  return { kind: "none" };
+}
+
+/** The Authorization header value, or undefined without credentials. */
+export function authorizationHeader(credentials: Credentials): string | undefined {
+  switch (credentials.kind) {
+    case "none":
+      return undefined;
+    case "bearer":
+      return `Bearer ${credentials.token}`;
+    case "basic":
+      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64")}`;
+  }
+}
+
+/** Which variables supplied the credentials, for messages: names only, never values. */
+export function credentialSource(credentials: Credentials): string | undefined {
+  switch (credentials.kind) {
+    case "none":
+      return undefined;
+    case "bearer":
+      return "the token in MLFLOW_TRACKING_TOKEN";
+    case "basic":
+      return "the user name and password in MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}

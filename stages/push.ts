@@ -1,0 +1,30 @@
+// Stage push: mirror the pipeline's result to an MLflow tracking server, exactly once. Off by default.
+import { mlflowParams } from "./core/params.ts";
+import { MlflowClient } from "./mlflow/client.ts";
+import { pushResult } from "./mlflow/push-run.ts";
+import { gitHead, readWorkspaceResult } from "./mlflow/read-result.ts";
+import { describeOutcome } from "./mlflow/report.ts";
+import { contentKey, provenanceTags, runName } from "./mlflow/result.ts";
+import { trackingTarget } from "./mlflow/tracking.ts";
+import { loadParams } from "./shell/params-file.ts";
+import { runStage } from "./shell/run-stage.ts";
+
+await runStage("push", async () => {
+  const settings = loadParams("mlflow", mlflowParams);
+  if (!settings.enabled) {
+    console.log("push: off (mlflow.enabled is false in params.yaml); nothing sent");
+    return;
+  }
+  const target = trackingTarget(settings, process.env);
+  const result = readWorkspaceResult();
+  const name = runName(result.params);
+  // Under `dvc exp run` the experiment's commit does not exist yet: HEAD is its baseline.
+  const tags = provenanceTags({
+    gitCommit: gitHead(),
+    expName: process.env.DVC_EXP_NAME,
+    baselineRev: process.env.DVC_EXP_BASELINE_REV,
+  });
+  const request = { experiment: target.experiment, result, key: contentKey(result), runName: name, tags };
+  const outcome = await pushResult(new MlflowClient(target), request, { now: Date.now });
+  console.log(`push: ${describeOutcome(outcome, name, target.experiment, target.uri)}`);
+});

@@ -1,0 +1,104 @@
+/**
+ * The client's network rules over real loopback HTTP. A real MLflow server cannot be told to answer 503 or
+ * to hang, so these use small node:http servers on 127.0.0.1 that answer as a struggling server would.
+ */
+import assert from "node:assert/strict";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, describe, it } from "node:test";
+import { MlflowClient } from "../../stages/mlflow/client.ts";
+import { MlflowError } from "../../stages/mlflow/http-policy.ts";
+import { freePort } from "../support/mlflow-server.ts";
+
+type Handler = (request: IncomingMessage, response: ServerResponse, count: number) => void;
+
+const servers: Server[] = [];
+after(() => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function serve(handler: Handler): Promise<{ uri: string; requests: IncomingMessage[] }> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request);
+    handler(request, response, requests.length);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+}
+
+const none = { kind: "none" } as const;
+const fast = { retries: 3, backoffMs: 10 };
+const experiment = { experiment: { experiment_id: "7", name: "x", lifecycle_stage: "active" } };
+
+describe("MlflowClient over the network", () => {
+  it("retries 503 and 429 with backoff, then succeeds", async () => {
+    const server = await serve((_, response, count) => {
+      if (count === 1) return json(response, 503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+      if (count === 2) return json(response, 429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" }, { "retry-after": "0" });
+      json(response, 200, experiment);
+    });
+    const found = await new MlflowClient({ uri: server.uri, credentials: none }, fast).getExperimentByName("x");
+    assert.equal(found?.experiment_id, "7");
+    assert.equal(server.requests.length, 3);
+  });
+
+  it("does not retry a 4xx, and names MLflow's error code and message", async () => {
+    const server = await serve((_, response) => json(response, 400, { error_code: "INVALID_PARAMETER_VALUE", message: "bad key" }));
+    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).logBatch("r", {}), (error: unknown) => {
+      assert.ok(error instanceof MlflowError);
+      assert.equal(error.message, `MLflow at ${server.uri} answered 400 INVALID_PARAMETER_VALUE to POST mlflow/runs/log-batch: bad key.`);
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("gives up after the last retry of a 5xx with the server's own words", async () => {
+    const server = await serve((_, response) => response.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>"));
+    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"), /answered 502 Bad Gateway to GET mlflow\/runs\/get: Bad Gateway\./);
+    assert.equal(server.requests.length, 4);
+  });
+
+  it("sends the token as a bearer header and says which variable it came from on a 401, never its value", async () => {
+    const server = await serve((_, response) => response.writeHead(401, { "content-type": "text/plain" }).end("You are not authenticated."));
+    const token = "tok-do-not-print-123";
+    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: { kind: "bearer", token } }, fast).getRun("r"), (error: unknown) => {
+      assert.ok(error instanceof MlflowError);
+      assert.equal(error.status, 401);
+      assert.match(error.message, /answered 401 Unauthorized .*You are not authenticated\. The server did not accept the token in MLFLOW_TRACKING_TOKEN\./);
+      assert.ok(!error.message.includes(token));
+      return true;
+    });
+    assert.equal(server.requests[0]?.headers.authorization, `Bearer ${token}`);
+  });
+
+  it("times out a request that gets no answer, without retrying it", async () => {
+    const server = await serve(() => {
+      // never answers
+    });
+    const client = new MlflowClient({ uri: server.uri, credentials: none }, { ...fast, timeoutMs: 200 });
+    await assert.rejects(client.getRun("r"), new RegExp(`MLflow at ${server.uri} gave no answer to GET mlflow/runs/get within 0.2 s`));
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("retries connection refused, then names the URI", async () => {
+    const uri = `http://127.0.0.1:${await freePort()}`;
+    await assert.rejects(
+      new MlflowClient({ uri, credentials: none }, fast).getRun("r"),
+      new RegExp(`cannot reach the MLflow server at ${uri}: connection refused \\(4 tries over 0\\.1 s\\)\\. Is it running`),
+    );
+  });
+
+  it("rejects an answer that does not match the schema", async () => {
+    const server = await serve((_, response) => json(response, 200, { run: { info: { run_id: 5 } } }));
+    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"), /gave an unexpected answer to GET mlflow\/runs\/get:\n✖/);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * A real `mlflow server` for tests: 127.0.0.1, a free port, a sqlite backend and artifacts in a temp
+ * folder, one worker, background jobs off. Started as its own process group and stopped by its pid (the
+ * group), also when the test process exits early. A missing mlflow binary is an error, never a skip:
+ * `npm test` installs it from requirements-mlflow.txt into .venv, whose bin folder is on PATH.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface MlflowServerOptions {
+  /** Start the basic-auth app (`--app-name basic-auth`) with a fresh admin password. */
+  basicAuth?: boolean;
+  /** Reuse a stopped server's folder (its database and artifacts), e.g. to restart it. */
+  dir?: string;
+  /** Reuse a port, e.g. to restart a server where a client expects it. */
+  port?: number;
+}
+
+export interface MlflowServer {
+  uri: string;
+  port: number;
+  pid: number;
+  dir: string;
+  /** The admin of a basic-auth server. */
+  admin?: { username: string; password: string };
+  /** Stops the server (SIGTERM to its process group, SIGKILL after 10 s); keeps its folder unless told. */
+  stop(options?: { removeDir?: boolean }): Promise<void>;
+  log(): string;
+}
+
+const HEALTH_TIMEOUT_MS = 90_000;
+const running = new Set<number>();
+
+process.on("exit", () => {
+  for (const pid of running) killGroup(pid, "SIGKILL");
+});
+
+export function findMlflow(): string {
+  const fromEnv = process.env.POISONLAB_MLFLOW_BIN;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(folder, "mlflow");
+    if (folder !== "" && existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    "mlflow is not installed: the MLflow tests need a real `mlflow server`. Run `npm test` (it installs requirements-mlflow.txt into .venv), or put .venv/bin on PATH, or set POISONLAB_MLFLOW_BIN",
+  );
+}
+
+export async function startMlflowServer(options: MlflowServerOptions = {}): Promise<MlflowServer> {
+  const binary = findMlflow();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "poisonlab-mlflow-"));
+  const port = options.port ?? (await freePort());
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
+    // Credentials of the caller must not leak into the server's own client calls.
+    MLFLOW_TRACKING_URI: undefined,
+    MLFLOW_TRACKING_USERNAME: undefined,
+    MLFLOW_TRACKING_PASSWORD: undefined,
+    MLFLOW_TRACKING_TOKEN: undefined,
+  };
+  const args = [
+    "server",
+    "--host", "127.0.0.1",
+    "--port", String(port),
+    "--backend-store-uri", `sqlite:///${join(dir, "mlflow.db")}`,
+    "--artifacts-destination", join(dir, "artifacts"),
+    "--workers", "1",
+  ];
+  let admin: MlflowServer["admin"];
+  if (options.basicAuth) {
+    // MLflow 3.17 ships no default admin password (and refuses the old password1234): make one up.
+    const passwordFile = join(dir, "admin-password");
+    const password = existsSync(passwordFile) ? readFileSync(passwordFile, "utf8") : `pw-${randomBytes(12).toString("hex")}`;
+    writeFileSync(passwordFile, password);
+    admin = { username: "admin", password };
+    const config = join(dir, "basic_auth.ini");
+    writeFileSync(
+      config,
+      [
+        "[mlflow]",
+        "default_permission = READ",
+        `database_uri = sqlite:///${join(dir, "basic_auth.db")}`,
+        "admin_username = admin",
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
+        "",
+      ].join("\n"),
+    );
+    env.MLFLOW_AUTH_CONFIG_PATH = config;
+    env.MLFLOW_AUTH_ADMIN_PASSWORD = password;
+    env.MLFLOW_FLASK_SERVER_SECRET_KEY = randomBytes(16).toString("hex");
+    args.push("--app-name", "basic-auth");
+  }
+  const logPath = join(dir, "server.log");
+  const logFd = openSync(logPath, "a");
+  // Its own process group, output to a file: nothing it leaves behind can hold the test runner's pipes.
+  const child = spawn(binary, args, { cwd: dir, env, stdio: ["ignore", logFd, logFd], detached: true });
+  closeSync(logFd);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${binary}`);
+  running.add(pid);
+  let exited: number | null | undefined;
+  child.on("exit", (code) => {
+    exited = code;
+  });
+  const uri = `http://127.0.0.1:${port}`;
+  const log = (): string => (existsSync(logPath) ? readFileSync(logPath, "utf8") : "");
+  const stop = async ({ removeDir = false } = {}): Promise<void> => {
+    if (exited === undefined) {
+      killGroup(pid, "SIGTERM");
+      for (let waited = 0; exited === undefined && waited < 10_000; waited += 100) await sleep(100);
+      if (exited === undefined) killGroup(pid, "SIGKILL");
+    }
+    killGroup(pid, "SIGKILL"); // any worker left in the group
+    running.delete(pid);
+    if (removeDir) rmSync(dir, { recursive: true, force: true });
+  };
+  const started = Date.now();
+  while (true) {
+    if (exited !== undefined) throw new Error(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
+    if (await healthy(uri)) break;
+    if (Date.now() - started > HEALTH_TIMEOUT_MS) {
+      await stop();
+      throw new Error(`mlflow server at ${uri} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log().slice(-3000)}`);
+    }
+    await sleep(250);
+  }
+  return { uri, port, pid, dir, stop, log, ...(admin === undefined ? {} : { admin }) };
+}
+
+async function healthy(uri: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${uri}/health`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until fetch has dropped keep-alive connections the server may have closed. A synchronous command
+ * (repo.ok, spawnSync) blocks this process's event loop, so fetch's 4 s idle timer cannot fire, while the
+ * server closes idle connections after 5 s; a request on such a connection fails with "other side
+ * closed". Call this after a long synchronous command, before talking to the server from the test.
+ */
+export async function settleConnections(): Promise<void> {
+  await sleep(1200);
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
