@@ -1,0 +1,47 @@
+import type { TopLevelSpec } from "vega-lite";
+import { percent } from "../core/report/numbers.ts";
+import type { StudyResults } from "../core/study/results.ts";
+import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
+
+/** The report's charts as vega-lite specs, keyed by file name. */
+export function studyChartSpecs(results: StudyResults): Record<string, TopLevelSpec> {
+  const degradation = lineChartSpec(
+    results.degradation.map((cell) => ({
+      method: cell.method,
+      rate: cell.rate * 100,
+      accuracy: cell.accuracy.mean,
+      lower: cell.accuracy.ci95[0],
+      upper: cell.accuracy.ci95[1],
+    })),
+    {
+      fields: { x: "rate", y: "accuracy", series: "method", lower: "lower", upper: "upper" },
+      title: "Clean-test accuracy against poison rate (mean, 95 % CI)",
+      xTitle: "poisoned training rows (%)",
+      yTitle: "clean-test accuracy",
+      seriesTitle: "attack",
+      yDomain: [0, 1],
+    },
+  );
+  const curves = Object.fromEntries(
+    Object.entries(results.curves).map(([source, points]) => [
+      `learning-curves-${source}.svg`,
+      learningCurveSpec(
+        points.map((point) => ({
+          rate: `label_flip ${percent(point.rate)}`,
+          rows: point.rows,
+          accuracy: point.accuracy.mean,
+          lower: point.accuracy.ci95[0],
+          upper: point.accuracy.ci95[1],
+        })),
+        {
+          fields: { x: "rows", y: "accuracy", series: "rate", lower: "lower", upper: "upper" },
+          title: `Learning curves, ${source} (mean, 95 % CI)`,
+          yTitle: "clean-test accuracy",
+          seriesTitle: "poison",
+          yDomain: [0, 1],
+        },
+      ),
+    ]),
+  );
+  return { "degradation.svg": degradation, ...curves };
+}

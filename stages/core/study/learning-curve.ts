@@ -1,0 +1,49 @@
+import type { Row } from "../dataset.ts";
+import { accuracy } from "../metrics.ts";
+import { predictLabels } from "../model.ts";
+import { poisonRows } from "../poison.ts";
+import { createRng, shuffled } from "../rng.ts";
+import type { Fit, Progress } from "./fit.ts";
+import { deriveSeed } from "./seeds.ts";
+import { type Summary, summarize } from "./statistics.ts";
+
+export interface CurveSpec {
+  seed: number;
+  repeats: number;
+  rates: readonly number[];
+  sizes: readonly number[];
+}
+
+/** Where a repeat's rows come from: a pool to draw training rows from (at least the largest size) and a clean test set. */
+export type CurveSource = (repeat: number) => { pool: Row[]; test: Row[] };
+
+export interface CurvePoint {
+  rate: number;
+  rows: number;
+  accuracy: Summary;
+}
+
+/**
+ * Clean-test accuracy against the number of training rows, for label_flip at each rate. In a repeat the pool is
+ * shuffled once and every size takes its first rows, so larger sets contain smaller ones; the poison and forest
+ * seeds are shared across sizes and rates.
+ */
+export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit, progress?: Progress): CurvePoint[] {
+  const points = spec.rates.flatMap((rate) => spec.sizes.map((rows) => ({ rate, rows, values: [] as number[] })));
+  let done = 0;
+  for (let repeat = 0; repeat < spec.repeats; repeat++) {
+    const { pool, test } = source(repeat);
+    const largest = Math.max(...spec.sizes);
+    if (pool.length < largest) throw new Error(`learning curve: the pool has ${pool.length} rows, fewer than ${largest}`);
+    const ordered = shuffled(createRng(deriveSeed(spec.seed, "curve-order", repeat)), pool);
+    for (const point of points) {
+      const train = ordered.slice(0, point.rows);
+      const poisoned = poisonRows(train, { method: "label_flip", rate: point.rate }, createRng(deriveSeed(spec.seed, "curve-poison", repeat))).rows;
+      const classifier = fit(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
+      const predicted = predictLabels(classifier, test.map((row) => row.features));
+      point.values.push(accuracy(test.map((row) => row.label), predicted));
+      progress?.(++done, spec.repeats * points.length);
+    }
+  }
+  return points.map(({ rate, rows, values }) => ({ rate, rows, accuracy: summarize(values) }));
+}

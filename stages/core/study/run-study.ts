@@ -1,0 +1,74 @@
+import { CLASSES, type Row } from "../dataset.ts";
+import { StageError } from "../errors.ts";
+import type { PoisonMethod } from "../poison.ts";
+import { createRng, type Rng } from "../rng.ts";
+import { stratifiedSplit } from "../split.ts";
+import { runDegradation } from "./degradation.ts";
+import type { Fit, Progress } from "./fit.ts";
+import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
+import { type StudyResults, rowsNeededTable } from "./results.ts";
+import { deriveSeed } from "./seeds.ts";
+
+/** Draws rows from the synthetic IRIS-like source. */
+export type SyntheticSampler = (count: number, rng: Rng) => Row[];
+
+export interface StudySpec {
+  seed: number;
+  repeats: number;
+  test_size: number;
+  methods: readonly PoisonMethod[];
+  rates: readonly number[];
+  curves: {
+    repeats: number;
+    rates: readonly number[];
+    iris_sizes: readonly number[];
+    synthetic_sizes: readonly number[];
+    synthetic_test_rows: number;
+    target_accuracy: number;
+  };
+}
+
+/** The degradation study on IRIS and the learning curves on IRIS and on synthetic data, from one seed. */
+export function runStudy(iris: readonly Row[], spec: StudySpec, fit: Fit, synthetic: SyntheticSampler, progress?: Progress): StudyResults {
+  const trainRows = stratifiedSplit(iris, spec.test_size, createRng(0)).train.length; // does not depend on the seed
+  if (Math.max(...spec.curves.iris_sizes) > trainRows) {
+    throw new StageError(`study.curves.iris_sizes = [${spec.curves.iris_sizes.join(", ")}]: IRIS has only ${trainRows} training rows at test_size ${spec.test_size}`);
+  }
+  const degradationUnits = spec.repeats * spec.methods.length * spec.rates.length;
+  const curveUnits = spec.curves.repeats * spec.curves.rates.length;
+  const total = degradationUnits + curveUnits * (spec.curves.iris_sizes.length + spec.curves.synthetic_sizes.length);
+  let offset = 0;
+  const report: Progress = (done) => progress?.(offset + done, total);
+
+  const degradation = runDegradation(iris, spec, fit, report);
+  offset += degradationUnits;
+
+  const irisSource: CurveSource = (repeat) => {
+    const { train, test } = stratifiedSplit(iris, spec.test_size, createRng(deriveSeed(spec.seed, "curve-split", repeat)));
+    return { pool: train, test };
+  };
+  const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
+  const irisCurve = runLearningCurve(irisSource, { ...curveSpec, sizes: spec.curves.iris_sizes }, fit, report);
+  offset += curveUnits * spec.curves.iris_sizes.length;
+
+  const syntheticSource: CurveSource = (repeat) => ({
+    pool: synthetic(Math.max(...spec.curves.synthetic_sizes), createRng(deriveSeed(spec.seed, "synthetic-pool", repeat))),
+    test: synthetic(spec.curves.synthetic_test_rows, createRng(deriveSeed(spec.seed, "synthetic-test", repeat))),
+  });
+  const syntheticCurve = runLearningCurve(syntheticSource, { ...curveSpec, sizes: spec.curves.synthetic_sizes }, fit, report);
+
+  const target = spec.curves.target_accuracy;
+  return {
+    repeats: spec.repeats,
+    train_rows: trainRows,
+    test_rows: iris.length - trainRows,
+    degradation,
+    curves: { iris: irisCurve, synthetic: syntheticCurve },
+    rows_needed: {
+      iris: rowsNeededTable(irisCurve, target, CLASSES.length),
+      synthetic: rowsNeededTable(syntheticCurve, target, CLASSES.length),
+    },
+    target_accuracy: target,
+    class_count: CLASSES.length,
+  };
+}

@@ -1,0 +1,28 @@
+// Stage study: degradation across poison levels and learning curves, repeated over many seeds.
+import { parseTable } from "./core/dataset.ts";
+import { stableJson } from "./core/format.ts";
+import { trainClassifier } from "./core/classifier.ts";
+import { studyParams } from "./core/params.ts";
+import { degradationPlot, learningCurvePlot, studyMetrics } from "./core/study/outputs.ts";
+import { runStudy } from "./core/study/run-study.ts";
+import { fitSynthetic } from "./core/synthetic.ts";
+import { readText, writeOutputs } from "./shell/files.ts";
+import { loadParams } from "./shell/params-file.ts";
+import { PATHS } from "./shell/paths.ts";
+import { progressPrinter } from "./shell/progress.ts";
+import { runStage } from "./shell/run-stage.ts";
+
+await runStage("study", () => {
+  const params = loadParams("study", studyParams);
+  const iris = parseTable(readText(PATHS.raw), PATHS.raw);
+  const fit = (rows: Parameters<typeof trainClassifier>[0], seed: number) => trainClassifier(rows, { ...params.forest, seed });
+  const synthetic = fitSynthetic(iris);
+  const results = runStudy(iris, params, fit, synthetic, progressPrinter("study"));
+  writeOutputs({
+    [PATHS.studyResults]: stableJson(results),
+    [PATHS.studyMetrics]: stableJson(studyMetrics(results)),
+    ...Object.fromEntries(params.methods.map((method) => [`${PATHS.studyPlots}/degradation-${method}.json`, stableJson(degradationPlot(results, method))])),
+    ...Object.fromEntries(["iris", "synthetic"].map((source) => [`${PATHS.studyPlots}/curve-${source}.json`, stableJson(learningCurvePlot(results, source))])),
+  });
+  console.log(`study: ${results.degradation.length} cells x ${params.repeats} repeats and two learning curves -> ${PATHS.studyResults}`);
+});

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { parseTable } from "../../stages/core/dataset.ts";
+import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/mitigation-section.ts";
+import { runDegradation } from "../../stages/core/study/degradation.ts";
+import { DEFENSES, runDefenseStudy } from "../../stages/core/study/defenses.ts";
+import { nearestCentroid } from "../support/nearest-centroid.ts";
+import { PROJECT_ROOT } from "../support/temp-repo.ts";
+
+const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const fit = (rows: Parameters<typeof nearestCentroid>[0]) => nearestCentroid(rows);
+const spec = {
+  seed: 5,
+  repeats: 3,
+  test_size: 0.2,
+  methods: ["label_flip"] as const,
+  rates: [0.3],
+  detector: { folds: 3, k: 5, outlier_k: 3, knn_threshold: 0.5 },
+};
+
+describe("runDefenseStudy", () => {
+  const cells = runDefenseStudy(iris, spec, { plain: fit, regularised: fit });
+
+  it("has every defense for every attack and rate, over every repeat", () => {
+    assert.deepEqual(cells.map((cell) => cell.defense), [...DEFENSES]);
+    for (const cell of cells) assert.equal(cell.accuracy.n, 3);
+  });
+
+  it("scores detection only for defenses that remove rows", () => {
+    const byName = new Map(cells.map((cell) => [cell.defense, cell]));
+    assert.equal(byName.get("none")?.recall, null);
+    assert.equal(byName.get("regularised")?.recall, null);
+    assert.ok((byName.get("knn")?.recall?.mean ?? 0) > 0.5, "kNN disagreement finds most of 30 % flipped labels");
+  });
+
+  it("reproduces the degradation study's cell when nothing is removed (same seeds)", () => {
+    const [degraded] = runDegradation(iris, { ...spec, methods: ["label_flip"], rates: [0.3] }, fit);
+    assert.deepEqual(cells[0]?.accuracy, degraded?.accuracy);
+  });
+
+  it("feeds a report table and a best-defense reading with verdicts from the intervals", () => {
+    const table = defenseTable(cells);
+    assert.equal(table.split("\n").length, 2 + DEFENSES.length);
+    const none = cells[0];
+    assert.ok(none);
+    assert.equal(defenseVerdict(none, none), "baseline");
+    const clean = { ...none, method: "label_flip", rate: 0 } as never;
+    assert.match(bestDefenses(cells, [clean]), /^- label_flip at 30 %: undefended /);
+  });
+});
