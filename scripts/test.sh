@@ -3,5 +3,18 @@
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+# The MLflow push tests run a real `mlflow server`, pinned in requirements-mlflow.txt, from .venv/bin
+# (on PATH since setup.sh); without it they fail, never skip.
+poisonlab_venv_install requirements-mlflow.txt
+# The offline plots test drives Debian's Chromium (never a browser that playwright downloads).
+if [ ! -x /usr/bin/chromium ]; then
+  [ "$(id -u)" = 0 ] || poisonlab_fail "the offline plots test needs Debian's chromium: run 'sudo apt-get install chromium'"
+  echo "poisonlab setup: installing Debian's chromium for the offline plots test" >&2
+  log="${TMPDIR:-/tmp}/poisonlab-apt-chromium.log"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    poisonlab_fail "apt-get could not install chromium (full log: $log)"
+  fi
+fi
 tsc --noEmit
 exec node --import tsx --test --test-concurrency=1 "$@" tests/unit/*.test.ts tests/integration/*.test.ts

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { StageError } from "./errors.ts";
+import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
 import { POISON_METHODS } from "./poison.ts";
 
 /** One strict zod schema per params.yaml section; each stage validates only the sections it reads. */
@@ -7,10 +8,26 @@ import { POISON_METHODS } from "./poison.ts";
 // ml-random-forest needs a 32-bit seed; we keep every seed in that range for one rule everywhere.
 const seed = z.int().min(0).max(2_147_483_647);
 
-export const prepareParams = z.strictObject({
-  seed,
-  test_size: z.number().gt(0).lt(1),
-});
+export const DATA_SOURCES = ["iris", "synthetic"] as const;
+
+// source and rows may be absent (params files from before synthetic data): that means IRIS.
+export const prepareParams = z
+  .strictObject({
+    seed,
+    test_size: z.number().gt(0).lt(1),
+    source: z.enum(DATA_SOURCES).optional(),
+    rows: z.int().min(3).max(10_000_000).nullable().optional(),
+  })
+  .superRefine((params, context) => {
+    const synthetic = params.source === "synthetic";
+    const rows = params.rows ?? null;
+    if (synthetic && rows === null) {
+      context.addIssue({ code: "custom", path: ["rows"], message: "synthetic data needs a row count, e.g. 10000" });
+    }
+    if (!synthetic && rows !== null) {
+      context.addIssue({ code: "custom", path: ["rows"], message: "only used with prepare.source: synthetic (IRIS has 150 rows); set it to null" });
+    }
+  });
 
 export const poisonParams = z.strictObject({
   method: z.enum(POISON_METHODS),
@@ -18,20 +35,34 @@ export const poisonParams = z.strictObject({
   seed,
 });
 
-export const ENGINES = ["ml-random-forest"] as const;
+export const ENGINES = ["ml-random-forest", "poisonlab-forest"] as const;
 
+// max_features: null is the engine's default (ml-random-forest: all features; poisonlab-forest: sqrt).
+// min_samples_leaf may be absent (params files from before poisonlab-forest): that means 1.
 export const trainParams = z.strictObject({
   engine: z.enum(ENGINES),
   n_estimators: z.int().min(1).max(10_000),
-  max_features: z.number().gt(0).max(1),
+  max_features: z.union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' }).nullable(),
   max_depth: z.int().min(1).nullable(),
   min_samples_split: z.int().min(2),
+  min_samples_leaf: z.int().min(1).optional(),
+  seed,
+});
+
+export const defenseParams = z.strictObject({
+  method: z.union([z.enum(DEFENSE_METHODS), z.array(z.enum(DETECTORS)).min(1)]),
+  folds: z.int().min(2).max(50),
+  k: z.int().min(1),
+  outlier_k: z.int().min(1),
+  knn_threshold: z.number().min(0).lt(1),
+  contamination: z.number().min(0).lt(1),
   seed,
 });
 
 export type PrepareParams = z.infer<typeof prepareParams>;
 export type PoisonParams = z.infer<typeof poisonParams>;
 export type TrainParams = z.infer<typeof trainParams>;
+export type DefenseParams = z.infer<typeof defenseParams>;
 
 /**
  * Validates `document[section]` against `schema`. On failure throws one StageError that names the file,
@@ -75,3 +106,43 @@ function show(value: unknown): string {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+// The optional MLflow push. The tracking URI may also come from MLFLOW_TRACKING_URI; credentials only ever
+// come from the environment, so none can end up in params.yaml or dvc.lock.
+export const mlflowParams = z.strictObject({
+  enabled: z.boolean(),
+  tracking_uri: z.string().min(1).nullable(),
+  experiment: z.string().min(1).max(500),
+});
+
+export type MlflowParams = z.infer<typeof mlflowParams>;
+
+// The study: repeated runs of the whole experiment on IRIS, and learning curves on IRIS and synthetic data.
+// Its forest has no seed of its own: each repeat derives one from study.seed.
+const rateList = z
+  .array(z.number().min(0).max(1))
+  .min(2)
+  .refine((rates) => rates.includes(0), { message: "must include 0, the clean baseline every rate is compared with" });
+
+export const studyParams = z.strictObject({
+  seed,
+  repeats: z.int().min(2).max(10_000),
+  test_size: z.number().gt(0).lt(1),
+  methods: z.array(z.enum(POISON_METHODS)).min(1),
+  rates: rateList,
+  forest: trainParams.omit({ seed: true }),
+  curves: z.strictObject({
+    repeats: z.int().min(2).max(10_000),
+    rates: rateList,
+    iris_sizes: z.array(z.int().min(3)).min(2),
+    synthetic_sizes: z.array(z.int().min(3)).min(2),
+    synthetic_test_rows: z.int().min(10),
+    target_accuracy: z.number().gt(0).lt(1),
+  }),
+  defenses: z.strictObject({
+    rates: z.array(z.number().gt(0).max(1)).min(1),
+    regularised_min_samples_leaf: z.int().min(1),
+  }),
+});
+
+export type StudyParams = z.infer<typeof studyParams>;
