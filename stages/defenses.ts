@@ -4,7 +4,7 @@ import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
 import { defenseMetrics } from "./core/study/defense-outputs.ts";
-import { runDefenseStudy } from "./core/study/defenses.ts";
+import { STUDY_DEFENSES, runDefenseStudy } from "./core/study/defenses.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -21,7 +21,7 @@ await runStage("defenses", () => {
     regularised: (rows: Parameters<typeof trainClassifier>[0], seed: number) => trainClassifier(rows, { ...regularised, seed }),
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
-  const cells = runDefenseStudy(iris, spec, fits, progressPrinter("defenses"));
+  const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses"));
   writeOutputs({ [PATHS.defensesResults]: stableJson(cells), [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)) });
   console.log(`defenses: ${cells.length} cells over ${study.repeats} repeats -> ${PATHS.defensesResults}`);
 });

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
 import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/mitigation-section.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
-import { DEFENSES, runDefenseStudy } from "../../stages/core/study/defenses.ts";
+import { STUDY_DEFENSES, runDefenseStudy } from "../../stages/core/study/defenses.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
@@ -23,7 +23,7 @@ describe("runDefenseStudy", () => {
   const cells = runDefenseStudy(iris, spec, { plain: fit, regularised: fit });
 
   it("has every defense for every attack and rate, over every repeat", () => {
-    assert.deepEqual(cells.map((cell) => cell.defense), [...DEFENSES]);
+    assert.deepEqual(cells.map((cell) => cell.defense), STUDY_DEFENSES.map((variant) => variant.name));
     for (const cell of cells) assert.equal(cell.accuracy.n, 3);
   });
 
@@ -41,7 +41,7 @@ describe("runDefenseStudy", () => {
 
   it("feeds a report table and a best-defense reading with verdicts from the intervals", () => {
     const table = defenseTable(cells);
-    assert.equal(table.split("\n").length, 2 + DEFENSES.length);
+    assert.equal(table.split("\n").length, 2 + STUDY_DEFENSES.length);
     const none = cells[0];
     assert.ok(none);
     assert.equal(defenseVerdict(none, none), "baseline");

@@ -1,7 +1,7 @@
 import type { Row } from "../dataset.ts";
-import { combine, detect, keptRows } from "../defense/detect.ts";
+import { combine, type Detection, detect, keptRows } from "../defense/detect.ts";
 import { scoreDetection } from "../defense/detection-metrics.ts";
-import { type Detector, detectorsOf } from "../defense/methods.ts";
+import { DETECTORS, type Detector, detectorsOf } from "../defense/methods.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import type { DefenseParams } from "../params.ts";
@@ -12,9 +12,23 @@ import type { Fit, Progress } from "./fit.ts";
 import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
-/** The defenses compared: detectors with the study's forest, regularisation alone, and the label check plus it. */
-export const DEFENSES = ["none", "label", "knn", "outlier", "combined", "regularised", "label + regularised"] as const;
-export type DefenseName = (typeof DEFENSES)[number];
+/** A defense: the detectors whose flags it removes (none: keep every row) and the forest, by name, it trains. */
+export interface DefenseVariant {
+  name: string;
+  detectors: readonly Detector[];
+  forest: string;
+}
+
+/** The study's defenses: each detector with the study's forest, regularisation alone, and the label check plus it. */
+export const STUDY_DEFENSES: readonly DefenseVariant[] = [
+  { name: "none", detectors: [], forest: "plain" },
+  { name: "label", detectors: ["label"], forest: "plain" },
+  { name: "knn", detectors: ["knn"], forest: "plain" },
+  { name: "outlier", detectors: ["outlier"], forest: "plain" },
+  { name: "combined", detectors: detectorsOf("combined"), forest: "plain" },
+  { name: "regularised", detectors: [], forest: "regularised" },
+  { name: "label + regularised", detectors: ["label"], forest: "regularised" },
+];
 
 export interface DefenseStudySpec {
   seed: number;
@@ -29,7 +43,7 @@ export interface DefenseStudySpec {
 export interface DefenseCell {
   method: PoisonMethod;
   rate: number;
-  defense: DefenseName;
+  defense: string;
   /** Detection against the truth; null for the defenses that remove nothing. */
   precision: Summary | null;
   recall: Summary | null;
@@ -37,12 +51,6 @@ export interface DefenseCell {
   auroc: Summary | null;
   removed: Summary | null;
   accuracy: Summary;
-}
-
-/** The study's forest and a regularised one, both taking a seed. */
-export interface DefenseFits {
-  plain: Fit;
-  regularised: Fit;
 }
 
 interface Sample {
@@ -57,33 +65,52 @@ interface Sample {
 /**
  * For every attack and rate, over `repeats` splits and poisonings drawn exactly as in the degradation study
  * (same seeds, so "none" reproduces its cells): each defense's detection scored against the poison's ground
- * truth, and the clean-test accuracy of a forest trained on the rows it keeps.
+ * truth, and the clean-test accuracy of a forest trained on the rows it keeps. `fits` names the forests the
+ * variants use; the label check's out-of-fold probabilities come from the variant's own forest.
  */
-export function runDefenseStudy(rows: readonly Row[], spec: DefenseStudySpec, fits: DefenseFits, progress?: Progress): DefenseCell[] {
+export function runDefenseStudy(
+  rows: readonly Row[],
+  spec: DefenseStudySpec,
+  fits: Readonly<Record<string, Fit>>,
+  variants: readonly DefenseVariant[] = STUDY_DEFENSES,
+  progress?: Progress,
+): DefenseCell[] {
+  const fitOf = (name: string): Fit => {
+    const fit = fits[name];
+    if (!fit) throw new Error(`defense study: no forest named "${name}"`);
+    return fit;
+  };
   const cells = spec.methods.flatMap((method) =>
-    spec.rates.map((rate) => ({ method, rate, samples: new Map<DefenseName, Sample>(DEFENSES.map((name) => [name, emptySample()])) })),
+    spec.rates.map((rate) => ({ method, rate, samples: new Map<string, Sample>(variants.map((variant) => [variant.name, emptySample()])) })),
   );
   let done = 0;
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
     const { train, test } = stratifiedSplit(rows, spec.test_size, createRng(deriveSeed(spec.seed, "split", repeat)));
     const forestSeed = deriveSeed(spec.seed, "forest", repeat);
-    const score = (training: readonly Row[], fit: Fit) =>
-      accuracy(test.map((row) => row.label), predictLabels(fit(training, forestSeed), test.map((row) => row.features)));
     for (const cell of cells) {
       const poisoned = poisonRows(train, cell, createRng(deriveSeed(spec.seed, "poison", cell.method, repeat)));
-      const detectorParams: DefenseParams = {
-        ...spec.detector,
-        method: ["label", "knn", "outlier"],
-        contamination: poisoned.poisoned.length / poisoned.rows.length,
-        seed: 0, // unused: the folds come from the rng below
+      // Each forest's detectors run once per data set; every variant on that forest combines their results.
+      const detections = new Map<string, Detection>();
+      const detectionFor = (variant: DefenseVariant): Detection => {
+        const known = detections.get(variant.forest);
+        if (known) return known;
+        const needed = DETECTORS.filter((d) => variants.some((v) => v.forest === variant.forest && v.detectors.includes(d)));
+        const params: DefenseParams = {
+          ...spec.detector,
+          method: needed,
+          contamination: poisoned.poisoned.length / poisoned.rows.length,
+          seed: 0, // unused: the folds come from the rng below
+        };
+        const fit = fitOf(variant.forest);
+        const found = detect(poisoned.rows, params, createRng(deriveSeed(spec.seed, "folds", repeat)), (part) => fit(part, forestSeed));
+        detections.set(variant.forest, found);
+        return found;
       };
-      const foldRng = () => createRng(deriveSeed(spec.seed, "folds", repeat));
-      const plain = detect(poisoned.rows, detectorParams, foldRng(), (part) => fits.plain(part, forestSeed));
-      const regularisedLabel = detect(poisoned.rows, { ...detectorParams, method: "label" }, foldRng(), (part) => fits.regularised(part, forestSeed));
-      const record = (name: DefenseName, detectors: Detector[], source: typeof plain, fit: Fit) => {
-        const sample = cell.samples.get(name) as Sample;
-        const result = combine(detectors.map((d) => source.byDetector[d] ?? { scores: [], flags: [] }), poisoned.rows.length);
-        if (detectors.length > 0) {
+      for (const variant of variants) {
+        const sample = cell.samples.get(variant.name) as Sample;
+        const detection = variant.detectors.length > 0 ? detectionFor(variant) : null;
+        const result = combine(variant.detectors.map((d) => detection?.byDetector[d] ?? { scores: [], flags: [] }), poisoned.rows.length);
+        if (detection) {
           const scores = scoreDetection(result.flags, result.scores, poisoned.poisoned);
           sample.precision.push(scores.precision);
           sample.recall.push(scores.recall);
@@ -91,23 +118,20 @@ export function runDefenseStudy(rows: readonly Row[], spec: DefenseStudySpec, fi
           if (scores.auroc !== null) sample.auroc.push(scores.auroc);
           sample.removed.push(scores.removed);
         }
-        sample.accuracy.push(score(keptRows(poisoned.rows, result.flags), fit));
-      };
-      record("none", [], plain, fits.plain);
-      for (const name of ["label", "knn", "outlier", "combined"] as const) record(name, detectorsOf(name), plain, fits.plain);
-      record("regularised", [], plain, fits.regularised);
-      record("label + regularised", ["label"], regularisedLabel, fits.regularised);
+        const model = fitOf(variant.forest)(keptRows(poisoned.rows, result.flags), forestSeed);
+        sample.accuracy.push(accuracy(test.map((row) => row.label), predictLabels(model, test.map((row) => row.features))));
+      }
       progress?.(++done, spec.repeats * cells.length);
     }
   }
   return cells.flatMap(({ method, rate, samples }) =>
-    DEFENSES.map((defense): DefenseCell => {
-      const sample = samples.get(defense) as Sample;
+    variants.map((variant): DefenseCell => {
+      const sample = samples.get(variant.name) as Sample;
       const maybe = (values: number[]) => (values.length > 0 ? summarize(values) : null);
       return {
         method,
         rate,
-        defense,
+        defense: variant.name,
         precision: maybe(sample.precision),
         recall: maybe(sample.recall),
         f1: maybe(sample.f1),
