@@ -1,16 +1,19 @@
 /**
  * Benchmark of the pipeline's wall times (npm run bench:pipeline). Prints medians of repeated runs, measured
  * side by side in one run, in a throw-away copy of the repository:
- *  - a cold `dvc repro --force` (every stage runs) and a no-op `dvc repro`, and `dvc status`;
- *  - each stage run alone, beside the cost of starting Node with tsx and nothing else (process start share);
- *  - the same empty script through `npx tsx`, the spelling the stage commands avoid.
+ *  - the single run forced (`dvc repro --force evaluate`: prepare to evaluate), a no-op `dvc repro`, `dvc status`;
+ *  - each single-run stage alone, beside the cost of starting Node with tsx and nothing else (process start share);
+ *  - the same empty script through `npx tsx`, the spelling the stage commands avoid;
+ *  - the study and defenses stages, BENCH_SLOW_REPEATS times (default 3).
  */
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createTempRepo, runCommand } from "../tests/support/temp-repo.ts";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
-const STAGES = ["prepare", "poison", "train", "evaluate"];
+const SLOW_REPEATS = Number(process.env.BENCH_SLOW_REPEATS ?? 3);
+const STAGES = ["prepare", "poison", "sanitize", "train", "evaluate"];
+const SLOW_STAGES = ["study", "defenses"];
 
 const repo = createTempRepo();
 writeFileSync(repo.path("empty.ts"), "export {};\n");
@@ -30,7 +33,7 @@ function median(values: number[]): number {
 }
 
 const cases: Array<[string, string, string[]]> = [
-  ["dvc repro --force (all stages)", "dvc", ["repro", "--force"]],
+  ["dvc repro --force evaluate (single run)", "dvc", ["repro", "--force", "evaluate"]],
   ["dvc repro (nothing to do)", "dvc", ["repro"]],
   ["dvc status", "dvc", ["status"]],
   ["node -e 0", "node", ["-e", "0"]],
@@ -46,12 +49,17 @@ try {
   for (let round = 0; round < REPEATS; round++) {
     for (const [name, command, args] of cases) samples.get(name)?.push(time(command, args));
   }
+  const slowCases = SLOW_STAGES.map((stage): [string, string, string[]] => [`stage ${stage}`, "node", ["--import", "tsx", `stages/${stage}.ts`]]);
+  for (const [name] of slowCases) samples.set(name, []);
+  for (let round = 0; round < SLOW_REPEATS; round++) {
+    for (const [name, command, args] of slowCases) samples.get(name)?.push(time(command, args));
+  }
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const start = medians.get("node --import tsx empty.ts") ?? 0;
-  console.log(`poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs, wall seconds\n`);
+  console.log(`poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs (study, defenses: ${SLOW_REPEATS}), wall seconds\n`);
   console.log("| what | median s | share that is process start (node + tsx) |");
   console.log("|---|---|---|");
-  for (const [name] of cases) {
+  for (const [name] of [...cases, ...slowCases]) {
     const value = medians.get(name) ?? 0;
     const share = name.startsWith("stage ") ? `${Math.round((100 * start) / value)} %` : "";
     console.log(`| ${name} | ${value.toFixed(3)} | ${share} |`);
