@@ -7,6 +7,7 @@
  *
  *   sh scripts/bench.sh [--sizes 150,1000,10000,100000,1000000] [--repeats 3] [--seeds 10] [--seeds-large 3]
  *                       [--trees 100] [--json out.json]
+ *   node --import tsx scripts/bench-engines.ts --report out.json     (the table of a saved run, again)
  * --repeats: runs of every engine (timing medians); --seeds: runs of the fastest configurations, whose
  * accuracies are compared over seeds 1..N; --seeds-large: the same at 500,000 training rows and more,
  * where scikit-learn takes minutes a fit and the 200,000-row test set makes seed-to-seed noise tiny.
@@ -45,6 +46,10 @@ interface Measurement {
 if (process.argv[2] === "--one") {
   const [engine, train, test, seed, fits, trees] = process.argv.slice(3);
   console.log(JSON.stringify(await measureNodeEngine(engine as Engine, train!, test!, Number(seed), Number(fits), Number(trees))));
+} else if (process.argv[2] === "--report") {
+  // Prints the table of a run saved with --json again.
+  const saved = JSON.parse(readFileSync(process.argv[3] ?? "", "utf8"));
+  console.log(report(saved.results, saved.options, saved.started, saved.ended));
 } else {
   await main(parseOptions(process.argv.slice(2)));
 }
@@ -191,11 +196,15 @@ function report(
         continue;
       }
       const accuracies = runs.map((run) => run.accuracy);
-      const threads = runs[0]?.threads;
-      const name = engine === "poisonlab-forest, threads" ? `poisonlab-forest, ${threads} thread${threads === 1 ? "" : "s"}` : engine;
+      const threads = runs[0]?.threads ?? 1;
+      const names: Partial<Record<Engine, string>> = {
+        "poisonlab-forest": "poisonlab-forest, 1 thread",
+        "poisonlab-forest, threads": `poisonlab-forest as the train stage runs it: ${threads} thread${threads === 1 ? "" : "s"}`,
+      };
+      const name = names[engine] ?? engine;
       lines.push(
         `| ${label} | ${name} | ${fitOf(engine).toFixed(3)} | ${median(runs.map((run) => run.predict_seconds)).toFixed(3)} | ${median(runs.map((run) => run.peak_mib)).toFixed(0)} | ` +
-          `${mean(accuracies).toFixed(4)} ± ${sd(accuracies).toFixed(4)} (${runs.length}) | ${(mean(accuracies) - sklearnAccuracy >= 0 ? "+" : "")}${(mean(accuracies) - sklearnAccuracy).toFixed(4)} | ` +
+          `${mean(accuracies).toFixed(4)} ± ${sd(accuracies).toFixed(4)} (${runs.length}) | ${signed(mean(accuracies) - sklearnAccuracy)} | ` +
           `${(fitOf(engine) / fitOf("scikit-learn n_jobs=1")).toFixed(2)}x | ${(fitOf(engine) / fitOf("scikit-learn n_jobs=-1")).toFixed(2)}x |`,
       );
     }
@@ -208,6 +217,12 @@ function report(
     `${availableParallelism()} cores; load average ${started.load.map((l) => l.toFixed(2)).join(" ")} at the start, ${ended.load.map((l) => l.toFixed(2)).join(" ")} at the end; ${minutes} minutes.`,
   );
   return lines.join("\n");
+}
+
+/** A difference with its sign, 4 decimals; a difference that rounds to zero reads +0.0000. */
+function signed(value: number): string {
+  const text = value.toFixed(4);
+  return text.startsWith("-") && Number(text) !== 0 ? text : `+${text.replace("-", "")}`;
 }
 
 function mean(values: readonly number[]): number {

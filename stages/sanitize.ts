@@ -1,27 +1,25 @@
 // Stage sanitize: flag suspicious training rows, drop them, and score the flags against the poison manifest.
-import { parseTable, formatTable } from "./core/dataset.ts";
 import { detect, keptRows } from "./core/defense/detect.ts";
 import { forestTrainer } from "./core/defense/forest-trainer.ts";
 import { flagsFile, parseManifestRows, sanitizeMetrics } from "./core/defense/report.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, trainParams } from "./core/params.ts";
 import { createRng } from "./core/rng.ts";
-import { readJson, readText, writeOutputs } from "./shell/files.ts";
+import { readTable, toTable, writeTables } from "./shell/csv-stream.ts";
+import { readJson } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
-await runStage("sanitize", () => {
+await runStage("sanitize", async () => {
   const params = loadParams("defense", defenseParams);
-  const text = readText(PATHS.trainPoisoned);
-  const rows = parseTable(text, PATHS.trainPoisoned);
+  const rows = await readTable(PATHS.trainPoisoned);
   // The detectors never see the manifest; it only scores their flags.
   const manifest = parseManifestRows(readJson(PATHS.manifest), rows.length, PATHS.manifest);
   const detection = detect(rows, params, createRng(params.seed), forestTrainer(loadParams("train", trainParams)));
   const metrics = sanitizeMetrics(params, detection, manifest);
-  writeOutputs({
-    // `none` copies the file byte for byte.
-    [PATHS.trainSanitized]: metrics.removed === 0 ? text : formatTable(keptRows(rows, detection.flags)),
+  // With `none` the kept rows are all rows, and the file comes out byte for byte as poison wrote it.
+  await writeTables([PATHS.trainSanitized], toTable(0, keptRows(rows, detection.flags)), {
     [PATHS.flags]: stableJson(flagsFile(params, rows, detection)),
     [PATHS.sanitizeMetrics]: stableJson(metrics),
   });

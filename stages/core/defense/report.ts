@@ -47,13 +47,16 @@ export function sanitizeMetrics(params: DefenseParams, detection: Detection, man
   };
 }
 
-/** data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. */
+/**
+ * data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. With no
+ * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory.
+ */
 export function flagsFile(params: DefenseParams, rows: readonly Row[], detection: Detection) {
   return {
     method: params.method,
     rows: rows.length,
     flagged: detection.flags.filter(Boolean).length,
-    scores: rows.map((row, i) => ({
+    scores: (detection.detectors.length === 0 ? [] : rows).map((row, i) => ({
       row: i,
       flagged: detection.flags[i] === true,
       score: detection.scores[i] ?? 0,
