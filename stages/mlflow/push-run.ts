@@ -42,7 +42,26 @@ const MAX_PARAMS = 100;
 const MAX_TAGS = 100;
 const MAX_METRICS = 1000;
 
+// How often a push starts over because a racing push of the same result deleted the run it was filling.
+const MAX_RESTARTS = 5;
+
 export async function pushResult(client: MlflowClient, request: PushRequest, hooks: PushHooks): Promise<PushOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pushOnce(client, request, hooks);
+    } catch (error) {
+      // Starting over finds the run that survived the race (or, if none did, makes one).
+      if (!isDeletedRunError(error) || attempt === MAX_RESTARTS) throw error;
+    }
+  }
+}
+
+/** MLflow's answer to writing into a run that another push has just deleted. */
+export function isDeletedRunError(error: unknown): boolean {
+  return error instanceof MlflowError && error.status === 400 && /must be in the 'active' state/.test(error.message);
+}
+
+async function pushOnce(client: MlflowClient, request: PushRequest, hooks: PushHooks): Promise<PushOutcome> {
   const experimentId = await ensureExperiment(client, request.experiment);
   const existing = await runsWithKey(client, experimentId, request.key);
   let run = existing[0];
@@ -62,6 +81,13 @@ export async function pushResult(client: MlflowClient, request: PushRequest, hoo
   await hooks.onStep?.("data-logged", runId);
   for (const file of request.result.files) await client.uploadArtifact(current.info.artifact_uri, file.path, file.bytes);
   await hooks.onStep?.("files-uploaded", runId);
+  // Last look before finishing: pushes racing from the start may each have kept their own run. All of them
+  // order the runs the same way, so exactly one finishes; the others delete theirs and point to it.
+  const winner = (await runsWithKey(client, experimentId, request.key))[0];
+  if (winner !== undefined && winner.info.run_id !== runId) {
+    await client.deleteRun(runId);
+    return { action: "already-pushed", runId: winner.info.run_id, experimentId };
+  }
   await client.updateRun(runId, "FINISHED", hooks.now());
   return { action, runId, experimentId };
 }
@@ -87,14 +113,20 @@ export async function ensureExperiment(client: MlflowClient, name: string): Prom
   }
 }
 
-/** Active runs carrying the key, oldest first (ties broken by id, so every pusher picks the same one). */
+/**
+ * Active runs carrying the key, in the one order every pusher uses: finished runs first, then oldest first,
+ * ties broken by id. A finished run always wins, so a push that started late never displaces a done one.
+ */
 export async function runsWithKey(client: MlflowClient, experimentId: string, key: string): Promise<Run[]> {
   if (!/^[0-9a-f]+$/.test(key)) throw new StageError(`content key ${JSON.stringify(key)} is not hexadecimal`);
   const runs = await client.searchRuns({
     experimentIds: [experimentId],
     filter: `tags.\`${CONTENT_KEY_TAG}\` = '${key}'`,
   });
-  return runs.sort((a, b) => (a.info.start_time ?? 0) - (b.info.start_time ?? 0) || compare(a.info.run_id, b.info.run_id));
+  const finished = (run: Run) => (run.info.status === "FINISHED" ? 0 : 1);
+  return runs.sort(
+    (a, b) => finished(a) - finished(b) || (a.info.start_time ?? 0) - (b.info.start_time ?? 0) || compare(a.info.run_id, b.info.run_id),
+  );
 }
 
 /**

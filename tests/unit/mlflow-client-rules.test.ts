@@ -5,8 +5,8 @@ import { StageError } from "../../stages/core/errors.ts";
 import { mlflowParams } from "../../stages/core/params.ts";
 import { MlflowClient, artifactPath } from "../../stages/mlflow/client.ts";
 import { listExperiments } from "../../stages/mlflow/exp-show.ts";
-import { backoffDelays, isConnectionRefused, isRetryableStatus, parseErrorBody, retryAfterMs, statusHint } from "../../stages/mlflow/http-policy.ts";
-import { missingData, type PushRequest } from "../../stages/mlflow/push-run.ts";
+import { MlflowError, backoffDelays, isConnectionRefused, isRetryableStatus, parseErrorBody, retryAfterMs, statusHint } from "../../stages/mlflow/http-policy.ts";
+import { isDeletedRunError, missingData, type PushRequest } from "../../stages/mlflow/push-run.ts";
 import { formatTable } from "../../stages/mlflow/report.ts";
 import { CONTENT_KEY_TAG } from "../../stages/mlflow/result.ts";
 import type { Run } from "../../stages/mlflow/schemas.ts";
@@ -199,5 +199,15 @@ describe("listExperiments", () => {
 describe("formatTable", () => {
   it("pads columns to their widest cell", () => {
     assert.equal(formatTable(["a", "long header"], [["wide cell", "x"]]), "a          long header\n---------  -----------\nwide cell  x");
+  });
+});
+
+describe("isDeletedRunError", () => {
+  it("recognises MLflow's answer to writing into a deleted run, and nothing else", () => {
+    const deleted = "MLflow answered 400 INVALID_PARAMETER_VALUE: The run 5024 must be in the 'active' state. Current state is deleted.";
+    assert.equal(isDeletedRunError(new MlflowError(deleted, 400, "INVALID_PARAMETER_VALUE")), true);
+    assert.equal(isDeletedRunError(new MlflowError("MLflow answered 400 INVALID_PARAMETER_VALUE: bad param", 400)), false);
+    assert.equal(isDeletedRunError(new MlflowError(deleted, 500)), false);
+    assert.equal(isDeletedRunError(new Error(deleted)), false);
   });
 });
