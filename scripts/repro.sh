@@ -5,7 +5,4 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 dvc repro "$@"
 echo
-dvc metrics show
-echo
-echo "Results: metrics/evaluate.json (metrics), metrics/confusion.json (plot data), models/model.json (model),"
-echo "data/poisoned/manifest.json (what was poisoned). Compare runs with: dvc metrics diff"
+node --import tsx scripts/show-results.ts
