@@ -6,17 +6,20 @@
 // Splits, poisonings and forest seeds are the study's (study.seed in params.yaml); the outlier detector is given
 // the true contamination. The detectors' other knobs come from params.yaml's defense section.
 import { parseArgs } from "node:util";
-import { trainClassifier } from "../stages/core/classifier.ts";
-import { parseTable, type Row } from "../stages/core/dataset.ts";
+import { parseTable } from "../stages/core/dataset.ts";
 import { type Detector, detectorsOf } from "../stages/core/defense/methods.ts";
 import { defenseParams, studyParams, type TrainParams } from "../stages/core/params.ts";
 import { POISON_METHODS, type PoisonMethod } from "../stages/core/poison.ts";
 import { defenseTable } from "../stages/core/report/mitigation-section.ts";
 import { type DefenseVariant, runDefenseStudy } from "../stages/core/study/defenses.ts";
+import { forestFit } from "../stages/core/study/fit.ts";
 import { readText } from "../stages/shell/files.ts";
 import { loadParams } from "../stages/shell/params-file.ts";
 import { PATHS } from "../stages/shell/paths.ts";
 import { progressPrinter } from "../stages/shell/progress.ts";
+
+/** A forest without its seed: the study gives each repeat its own. */
+type ForestSettings = Omit<TrainParams, "seed">;
 
 const { values: args } = parseArgs({
   options: {
@@ -31,15 +34,13 @@ const { values: args } = parseArgs({
 
 const study = loadParams("study", studyParams);
 const detector = loadParams("defense", defenseParams);
-const plain: TrainParams = { engine: "ml-random-forest", n_estimators: Number(args.trees), max_features: null, max_depth: null, min_samples_split: 2, seed: 0 };
-const forests: Record<string, TrainParams> = {
+const plain: ForestSettings = { engine: "ml-random-forest", n_estimators: Number(args.trees), max_features: null, max_depth: null, min_samples_split: 2 };
+const forests: Record<string, ForestSettings> = {
   default: plain,
   [`leaf ${args.leaf}`]: { ...plain, engine: "poisonlab-forest", min_samples_leaf: Number(args.leaf) },
   [`depth ${args["max-depth"]}`]: { ...plain, max_depth: Number(args["max-depth"]) },
 };
-const fits = Object.fromEntries(
-  Object.entries(forests).map(([name, params]) => [name, (rows: readonly Row[], seed: number) => trainClassifier(rows, { ...params, seed })]),
-);
+const fits = Object.fromEntries(Object.entries(forests).map(([name, params]) => [name, forestFit(params)]));
 
 /** Which defenses run on which forest; the same forest gives the label check's probabilities and the final model. */
 const COMBINATIONS: Record<string, Array<Detector[]>> = {

@@ -1,9 +1,9 @@
 // Stage defenses: every defense against every attack over the study's repeats, scored against the ground truth.
-import { trainClassifier } from "./core/classifier.ts";
 import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
 import { defenseMetrics } from "./core/study/defense-outputs.ts";
+import { forestFit } from "./core/study/fit.ts";
 import { STUDY_DEFENSES, runDefenseStudy } from "./core/study/defenses.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
@@ -15,10 +15,9 @@ await runStage("defenses", () => {
   const study = loadParams("study", studyParams);
   const detector = loadParams("defense", defenseParams);
   const iris = parseTable(readText(PATHS.raw), PATHS.raw);
-  const regularised = { ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf };
   const fits = {
-    plain: (rows: Parameters<typeof trainClassifier>[0], seed: number) => trainClassifier(rows, { ...study.forest, seed }),
-    regularised: (rows: Parameters<typeof trainClassifier>[0], seed: number) => trainClassifier(rows, { ...regularised, seed }),
+    plain: forestFit(study.forest),
+    regularised: forestFit({ ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf }),
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
   const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses"));

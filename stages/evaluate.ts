@@ -1,8 +1,7 @@
 // Stage evaluate: score the model on the clean test split, and on a poisoned copy of it for comparison.
-import { z } from "zod";
 import { evaluate } from "./core/evaluation.ts";
-import { StageError } from "./core/errors.ts";
 import { stableJson } from "./core/format.ts";
+import { manifestFile, parseManifestFile } from "./core/manifest-file.ts";
 import { loadModel } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
@@ -13,17 +12,16 @@ import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
-const manifestCounts = z.object({ rows_in: z.int(), rows_out: z.int(), rows_poisoned: z.int() });
+const manifestCounts = manifestFile.pick({ rows_in: true, rows_out: true, rows_poisoned: true });
 
 await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
   const test = await readTable(PATHS.test);
   const classifier = loadModel(readJson(PATHS.model), PATHS.model);
-  const counts = manifestCounts.safeParse(readJson(PATHS.manifest));
-  if (!counts.success) throw new StageError(`${PATHS.manifest}: ${z.prettifyError(counts.error)}`);
+  const counts = parseManifestFile(readJson(PATHS.manifest), PATHS.manifest, manifestCounts);
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
   const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`)).rows;
-  const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts.data);
+  const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
   writeOutputs({ [PATHS.metrics]: stableJson(metrics), [PATHS.confusion]: stableJson(confusion) });
   console.log(`evaluate: clean-test accuracy ${metrics.accuracy.toFixed(3)}, on poisoned test ${metrics.accuracy_on_poisoned_test.toFixed(3)} -> ${PATHS.metrics}`);
 });

@@ -6,7 +6,7 @@ import { mitigationSection } from "./core/report/mitigation-section.ts";
 import type { DefenseCell } from "./core/study/defenses.ts";
 import type { StudyResults } from "./core/study/results.ts";
 import { renderSvg } from "./charts/render.ts";
-import { studyChartSpecs } from "./charts/study-charts.ts";
+import { CHART_FILES, studyChartSpecs } from "./charts/study-charts.ts";
 import { readJson, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -24,7 +24,7 @@ await runStage("report", async () => {
   const report = studyReport({
     results,
     shape,
-    charts: { degradation: "degradation.svg", curves: { iris: "learning-curves-iris.svg", synthetic: "learning-curves-synthetic.svg" } },
+    charts: { degradation: CHART_FILES.degradation, curves: Object.fromEntries(Object.keys(results.curves).map((source) => [source, CHART_FILES.curves(source)])) },
     mitigation: mitigationSection(defenses, results.degradation, results.repeats, study.defenses.regularised_min_samples_leaf),
   });
   writeOutputs({ ...charts, [PATHS.report]: report, [PATHS.mainTable]: `${mainTable(results)}\n` });

@@ -1,8 +1,8 @@
 // Stage study: degradation across poison levels and learning curves, repeated over many seeds.
 import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
-import { trainClassifier } from "./core/classifier.ts";
 import { studyParams } from "./core/params.ts";
+import { forestFit } from "./core/study/fit.ts";
 import { degradationPlot, learningCurvePlot, studyMetrics } from "./core/study/outputs.ts";
 import { runStudy } from "./core/study/run-study.ts";
 import { fitSynthetic } from "./core/synthetic.ts";
@@ -15,9 +15,8 @@ import { runStage } from "./shell/run-stage.ts";
 await runStage("study", () => {
   const params = loadParams("study", studyParams);
   const iris = parseTable(readText(PATHS.raw), PATHS.raw);
-  const fit = (rows: Parameters<typeof trainClassifier>[0], seed: number) => trainClassifier(rows, { ...params.forest, seed });
   const synthetic = fitSynthetic(iris);
-  const results = runStudy(iris, params, fit, synthetic, progressPrinter("study"));
+  const results = runStudy(iris, params, forestFit(params.forest), synthetic, progressPrinter("study"));
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),

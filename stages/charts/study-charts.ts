@@ -3,6 +3,12 @@ import { percent } from "../core/report/numbers.ts";
 import type { StudyResults } from "../core/study/results.ts";
 import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
 
+/** The report's chart files, relative to the report. */
+export const CHART_FILES = {
+  degradation: "degradation.svg",
+  curves: (source: string) => `learning-curves-${source}.svg`,
+};
+
 /** The report's charts as vega-lite specs, keyed by file name. */
 export function studyChartSpecs(results: StudyResults): Record<string, TopLevelSpec> {
   const degradation = lineChartSpec(
@@ -24,7 +30,7 @@ export function studyChartSpecs(results: StudyResults): Record<string, TopLevelS
   );
   const curves = Object.fromEntries(
     Object.entries(results.curves).map(([source, points]) => [
-      `learning-curves-${source}.svg`,
+      CHART_FILES.curves(source),
       learningCurveSpec(
         points.map((point) => ({
           rate: `label_flip ${percent(point.rate)}`,
@@ -43,5 +49,5 @@ export function studyChartSpecs(results: StudyResults): Record<string, TopLevelS
       ),
     ]),
   );
-  return { "degradation.svg": degradation, ...curves };
+  return { [CHART_FILES.degradation]: degradation, ...curves };
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { StageError } from "../core/errors.ts";
+import { runName as baseRunName } from "../core/report/numbers.ts";
 
 /** params.yaml sections that configure the push itself rather than the result; never logged. */
 export const PUSH_ONLY_SECTIONS = ["mlflow"] as const;
@@ -93,9 +94,8 @@ export function runName(params: Readonly<Record<string, string>>): string {
   const method = params["poison.method"];
   const rate = Number(params["poison.rate"]);
   if (method === undefined || !Number.isFinite(rate)) return "poisonlab";
-  const percent = Number((rate * 100).toFixed(4));
   const defense = defenseName(params["defense.method"]);
-  return `${method}-${percent}pct${defense === "" ? "" : `-${defense}`}`;
+  return `${baseRunName(method, rate)}${defense === "" ? "" : `-${defense}`}`;
 }
 
 function defenseName(value: string | undefined): string {

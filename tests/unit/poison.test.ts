@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLASSES, type Row, featureRanges } from "../../stages/core/dataset.ts";
+import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
 import { POISON_METHODS, buildManifest, poisonCount, poisonRows } from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 
@@ -100,5 +101,15 @@ describe("buildManifest", () => {
     const first = manifest.rows[0];
     assert.ok(first);
     assert.deepEqual(first.before, { label: clean[first.row]?.label });
+  });
+});
+
+describe("the manifest file as later stages read it", () => {
+  it("parses what buildManifest writes, and names the file when it is not a manifest", () => {
+    const result = poisonRows(clean, { method: "inject", rate: 0.1 }, createRng(2));
+    const written = JSON.parse(JSON.stringify(buildManifest({ method: "inject", rate: 0.1, seed: 2 }, clean.length, result, (row) => ({ label: row.label }))));
+    const read = parseManifestFile(written, "manifest.json", manifestFile);
+    assert.deepEqual([read.rows_in, read.rows_out, read.rows_poisoned, read.rows.length], [120, 132, 12, 12]);
+    assert.throws(() => parseManifestFile({ rows_in: 1 }, "data/poisoned/manifest.json", manifestFile), /StageError: data\/poisoned\/manifest\.json: not a poison manifest/);
   });
 });

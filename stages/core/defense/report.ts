@@ -1,27 +1,24 @@
 import { z } from "zod";
 import { type Row, className } from "../dataset.ts";
 import { StageError } from "../errors.ts";
+import { manifestFile, parseManifestFile } from "../manifest-file.ts";
 import type { DefenseParams } from "../params.ts";
 import type { Detection } from "./detect.ts";
 import { type DetectionScores, scoreDetection } from "./detection-metrics.ts";
 
 /** The part of the poison manifest scoring needs: which rows of the poisoned table were attacked. */
-const manifestRows = z.object({
-  rows_out: z.int().min(0),
-  rows: z.array(z.object({ row: z.int().min(0) })),
-});
+const manifestRows = manifestFile.pick({ rows_out: true, rows: true });
 export type ManifestRows = z.infer<typeof manifestRows>;
 
 /** Validates the manifest against the table it describes; a mismatch is a StageError naming the file. */
 export function parseManifestRows(value: unknown, rowCount: number, source: string): ManifestRows {
-  const parsed = manifestRows.safeParse(value);
-  if (!parsed.success) throw new StageError(`${source}: not a poison manifest:\n${z.prettifyError(parsed.error)}`);
-  if (parsed.data.rows_out !== rowCount) {
-    throw new StageError(`${source}: rows_out = ${parsed.data.rows_out}, but the poisoned table has ${rowCount} rows`);
+  const manifest = parseManifestFile(value, source, manifestRows);
+  if (manifest.rows_out !== rowCount) {
+    throw new StageError(`${source}: rows_out = ${manifest.rows_out}, but the poisoned table has ${rowCount} rows`);
   }
-  const outside = parsed.data.rows.find(({ row }) => row >= rowCount);
+  const outside = manifest.rows.find(({ row }) => row >= rowCount);
   if (outside) throw new StageError(`${source}: row ${outside.row} is outside the poisoned table of ${rowCount} rows`);
-  return parsed.data;
+  return manifest;
 }
 
 export interface SanitizeMetrics extends DetectionScores {
