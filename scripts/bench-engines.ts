@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseTable } from "../stages/core/dataset.ts";
 import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.ts";
-import { trainForest, forestProbabilities } from "../stages/core/forest/train-forest.ts";
+import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
 import { loadModel, predictLabels, trainModel } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
 import { createRng } from "../stages/core/rng.ts";
@@ -29,7 +29,13 @@ import { readMatrix, readTable, writeTables } from "../stages/shell/csv-stream.t
 import { trainForestInThreads } from "../stages/shell/forest-pool.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const ENGINES = ["ml-random-forest", "poisonlab-forest", "poisonlab-forest, threads", "scikit-learn n_jobs=1", "scikit-learn n_jobs=-1"] as const;
+const ENGINES = [
+  "ml-random-forest",
+  "poisonlab-forest",
+  "poisonlab-forest, threads",
+  "scikit-learn n_jobs=1",
+  "scikit-learn n_jobs=-1",
+] as const;
 type Engine = (typeof ENGINES)[number];
 // DESIGN.md section 5: 100 trees took 190 s at 10k rows and no tree finished in 200 s at 100k.
 const MLJS_MAX_ROWS = 1000;
@@ -45,7 +51,9 @@ interface Measurement {
 
 if (process.argv[2] === "--one") {
   const [engine, train, test, seed, fits, trees] = process.argv.slice(3);
-  console.log(JSON.stringify(await measureNodeEngine(engine as Engine, train!, test!, Number(seed), Number(fits), Number(trees))));
+  console.log(
+    JSON.stringify(await measureNodeEngine(engine as Engine, train!, test!, Number(seed), Number(fits), Number(trees))),
+  );
 } else if (process.argv[2] === "--report") {
   // Prints the table of a run saved with --json again.
   const saved = JSON.parse(readFileSync(process.argv[3] ?? "", "utf8"));
@@ -64,7 +72,14 @@ interface Options {
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { sizes: [150, 1000, 10_000, 100_000, 1_000_000], repeats: 3, seeds: 10, seedsLarge: 3, trees: 100, json: null };
+  const options: Options = {
+    sizes: [150, 1000, 10_000, 100_000, 1_000_000],
+    repeats: 3,
+    seeds: 10,
+    seedsLarge: 3,
+    trees: 100,
+    json: null,
+  };
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1] ?? ""];
     if (flag === "--sizes") options.sizes = value.split(",").map(Number);
@@ -87,7 +102,10 @@ async function main(options: Options): Promise<void> {
       const { train, test, trainRows, testRows } = await writeData(folder, size);
       // Accuracy needs many seeds, timing a few repeats: the fastest configurations run every seed.
       const seeds = trainRows >= 500_000 ? options.seedsLarge : options.seeds;
-      const runsOf = (engine: Engine) => (engine === "poisonlab-forest, threads" || engine === "scikit-learn n_jobs=-1" ? Math.max(options.repeats, seeds) : options.repeats);
+      const runsOf = (engine: Engine) =>
+        engine === "poisonlab-forest, threads" || engine === "scikit-learn n_jobs=-1"
+          ? Math.max(options.repeats, seeds)
+          : options.repeats;
       const engines = ENGINES.filter((engine) => engine !== "ml-random-forest" || trainRows <= MLJS_MAX_ROWS);
       const runs = new Map<Engine, Measurement[]>(engines.map((engine) => [engine, []]));
       const fits = trainRows <= 1000 ? 21 : 1; // small fits repeat in-process: the median is a warm one
@@ -95,23 +113,30 @@ async function main(options: Options): Promise<void> {
         for (const engine of engines.filter((e) => repeat < runsOf(e))) {
           const measured = measure(engine, train, test, repeat + 1, fits, options.trees);
           runs.get(engine)?.push(measured);
-          process.stderr.write(`n=${size} ${engine} seed ${repeat + 1}: fit ${median(measured.fit_seconds).toFixed(3)} s, accuracy ${measured.accuracy.toFixed(4)}\n`);
+          process.stderr.write(
+            `n=${size} ${engine} seed ${repeat + 1}: fit ${median(measured.fit_seconds).toFixed(3)} s, accuracy ${measured.accuracy.toFixed(4)}\n`,
+          );
         }
       }
-      for (const engine of ENGINES) results.push({ size, train: trainRows, test: testRows, engine, runs: runs.get(engine) ?? [] });
+      for (const engine of ENGINES)
+        results.push({ size, train: trainRows, test: testRows, engine, runs: runs.get(engine) ?? [] });
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
   const ended = { load: loadavg(), time: Date.now() };
   console.log(report(results, options, started, ended));
-  if (options.json !== null) writeFileSync(options.json, `${JSON.stringify({ options, started, ended, results }, null, 1)}\n`);
+  if (options.json !== null)
+    writeFileSync(options.json, `${JSON.stringify({ options, started, ended, results }, null, 1)}\n`);
 }
 
 /** The pipeline's prepare output for n rows: IRIS itself at 150, synthetic IRIS-like rows otherwise. */
 async function writeData(folder: string, size: number) {
   const iris = parseTable(readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"), "data/raw/iris.csv");
-  const tables = size === 150 ? splitTables(stratifiedSplit(iris, 0.2, createRng(42))) : syntheticTables(iris, size, 0.2, createRng("42/synthetic"), createRng(42));
+  const tables =
+    size === 150
+      ? splitTables(stratifiedSplit(iris, 0.2, createRng(42)))
+      : syntheticTables(iris, size, 0.2, createRng("42/synthetic"), createRng(42));
   const train = join(folder, `train-${size}.csv`);
   const test = join(folder, `test-${size}.csv`);
   await writeTables([train, test], tables.rows);
@@ -122,16 +147,50 @@ function measure(engine: Engine, train: string, test: string, seed: number, fits
   const sklearn = engine.startsWith("scikit-learn");
   const command = sklearn ? join(ROOT, ".venv/bin/python") : process.execPath;
   const args = sklearn
-    ? [join(ROOT, "scripts/bench_sklearn.py"), train, test, String(seed), engine.endsWith("-1") ? "-1" : "1", String(fits), String(trees)]
-    : ["--import", "tsx", fileURLToPath(import.meta.url), "--one", engine, train, test, String(seed), String(fits), String(trees)];
+    ? [
+        join(ROOT, "scripts/bench_sklearn.py"),
+        train,
+        test,
+        String(seed),
+        engine.endsWith("-1") ? "-1" : "1",
+        String(fits),
+        String(trees),
+      ]
+    : [
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--one",
+        engine,
+        train,
+        test,
+        String(seed),
+        String(fits),
+        String(trees),
+      ];
   const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 });
   if (result.status !== 0) throw new Error(`${engine} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split("\n").pop() ?? "") as Measurement;
 }
 
 /** One measurement of a Node engine, in this (fresh) process. */
-async function measureNodeEngine(engine: Engine, train: string, test: string, seed: number, fits: number, trees: number): Promise<Measurement> {
-  const params: TrainParams = { engine: "poisonlab-forest", n_estimators: trees, max_features: null, max_depth: null, min_samples_split: 2, min_samples_leaf: 1, seed };
+async function measureNodeEngine(
+  engine: Engine,
+  train: string,
+  test: string,
+  seed: number,
+  fits: number,
+  trees: number,
+): Promise<Measurement> {
+  const params: TrainParams = {
+    engine: "poisonlab-forest",
+    n_estimators: trees,
+    max_features: null,
+    max_depth: null,
+    min_samples_split: 2,
+    min_samples_leaf: 1,
+    seed,
+  };
   const matrix = await readMatrix(train);
   const testRows = await readTable(test);
   const actual = testRows.map((row) => row.label);
@@ -145,11 +204,16 @@ async function measureNodeEngine(engine: Engine, train: string, test: string, se
       const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
       fitSeconds.push((performance.now() - start) / 1000);
       const classifier = loadModel(model, "in memory");
-      predict = () => predictLabels(classifier, testRows.map((row) => row.features));
+      predict = () =>
+        predictLabels(
+          classifier,
+          testRows.map((row) => row.features),
+        );
     } else {
       const settings = forestSettings(params, matrix.columns.length);
       threads = engine === "poisonlab-forest" ? 1 : threadsWorthUsing(matrix.rowCount, trees, availableParallelism());
-      const forest = threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
+      const forest =
+        threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
       fitSeconds.push((performance.now() - start) / 1000);
       predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
     }
@@ -169,7 +233,9 @@ async function measureNodeEngine(engine: Engine, train: string, test: string, se
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function report(
@@ -188,11 +254,15 @@ function report(
       const runs = rows.find((row) => row.engine === engine)?.runs ?? [];
       return runs.length === 0 ? Number.NaN : median(runs.map((run) => median(run.fit_seconds)));
     };
-    const sklearnAccuracy = mean(rows.find((row) => row.engine === "scikit-learn n_jobs=-1")?.runs.map((run) => run.accuracy) ?? []);
+    const sklearnAccuracy = mean(
+      rows.find((row) => row.engine === "scikit-learn n_jobs=-1")?.runs.map((run) => run.accuracy) ?? [],
+    );
     for (const { engine, runs, train, test } of rows) {
       const label = `${size.toLocaleString("en")} (${train} / ${test})`;
       if (runs.length === 0) {
-        lines.push(`| ${label} | ${engine} | skipped: 100 trees took 190 s at 10k rows (DESIGN.md section 5) | | | | | | |`);
+        lines.push(
+          `| ${label} | ${engine} | skipped: 100 trees took 190 s at 10k rows (DESIGN.md section 5) | | | | | | |`,
+        );
         continue;
       }
       const accuracies = runs.map((run) => run.accuracy);

@@ -29,7 +29,9 @@ function time(command: string, args: string[]): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const cases: Array<[string, string, string[]]> = [
@@ -39,7 +41,11 @@ const cases: Array<[string, string, string[]]> = [
   ["node -e 0", "node", ["-e", "0"]],
   ["node --import tsx empty.ts", "node", ["--import", "tsx", "empty.ts"]],
   ["npx tsx empty.ts", "npx", ["tsx", "empty.ts"]],
-  ...STAGES.map((stage): [string, string, string[]] => [`stage ${stage}`, "node", ["--import", "tsx", `stages/${stage}.ts`]]),
+  ...STAGES.map((stage): [string, string, string[]] => [
+    `stage ${stage}`,
+    "node",
+    ["--import", "tsx", `stages/${stage}.ts`],
+  ]),
 ];
 
 try {
@@ -49,14 +55,20 @@ try {
   for (let round = 0; round < REPEATS; round++) {
     for (const [name, command, args] of cases) samples.get(name)?.push(time(command, args));
   }
-  const slowCases = SLOW_STAGES.map((stage): [string, string, string[]] => [`stage ${stage}`, "node", ["--import", "tsx", `stages/${stage}.ts`]]);
+  const slowCases = SLOW_STAGES.map((stage): [string, string, string[]] => [
+    `stage ${stage}`,
+    "node",
+    ["--import", "tsx", `stages/${stage}.ts`],
+  ]);
   for (const [name] of slowCases) samples.set(name, []);
   for (let round = 0; round < SLOW_REPEATS; round++) {
     for (const [name, command, args] of slowCases) samples.get(name)?.push(time(command, args));
   }
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const start = medians.get("node --import tsx empty.ts") ?? 0;
-  console.log(`poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs (study, defenses: ${SLOW_REPEATS}), wall seconds\n`);
+  console.log(
+    `poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs (study, defenses: ${SLOW_REPEATS}), wall seconds\n`,
+  );
   console.log("| what | median s | share that is process start (node + tsx) |");
   console.log("|---|---|---|");
   for (const [name] of [...cases, ...slowCases]) {

@@ -34,7 +34,13 @@ const { values: args } = parseArgs({
 
 const study = loadParams("study", studyParams);
 const detector = loadParams("defense", defenseParams);
-const plain: ForestSettings = { engine: "ml-random-forest", n_estimators: Number(args.trees), max_features: null, max_depth: null, min_samples_split: 2 };
+const plain: ForestSettings = {
+  engine: "ml-random-forest",
+  n_estimators: Number(args.trees),
+  max_features: null,
+  max_depth: null,
+  min_samples_split: 2,
+};
 const forests: Record<string, ForestSettings> = {
   default: plain,
   [`leaf ${args.leaf}`]: { ...plain, engine: "poisonlab-forest", min_samples_leaf: Number(args.leaf) },
@@ -67,7 +73,11 @@ const spec = {
 };
 const iris = parseTable(readText(PATHS.raw), PATHS.raw);
 const cells = runDefenseStudy(iris, spec, fits, variants, progressPrinter("measure-defenses"));
-console.log(`Defenses on IRIS: ${spec.repeats} seeds, ${args.trees} trees; mean [95 % t-interval]. Forests: default = ml-random-forest,`);
-console.log(`all features; leaf ${args.leaf} = poisonlab-forest, sqrt features, min_samples_leaf ${args.leaf}; depth ${args["max-depth"]} = ml-random-forest, max_depth ${args["max-depth"]}.`);
+console.log(
+  `Defenses on IRIS: ${spec.repeats} seeds, ${args.trees} trees; mean [95 % t-interval]. Forests: default = ml-random-forest,`,
+);
+console.log(
+  `all features; leaf ${args.leaf} = poisonlab-forest, sqrt features, min_samples_leaf ${args.leaf}; depth ${args["max-depth"]} = ml-random-forest, max_depth ${args["max-depth"]}.`,
+);
 console.log("The outlier detector flags the true contamination; combined = label + outlier.\n");
 console.log(defenseTable(cells));

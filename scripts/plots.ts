@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StageError } from "../stages/core/errors.ts";
 import { type InlineScript, offlinePlotsTemplate } from "../stages/charts/offline-plots-template.ts";
+import { StageError } from "../stages/core/errors.ts";
 import { readJson, readText, writeOutputs } from "../stages/shell/files.ts";
 import { runStage } from "../stages/shell/run-stage.ts";
 
@@ -31,7 +31,8 @@ function packageDir(name: string): string {
 function browserBundle(name: string): InlineScript {
   const dir = packageDir(name);
   const manifest = readJson(join(dir, "package.json")) as { version?: string; jsdelivr?: string };
-  if (typeof manifest.jsdelivr !== "string") throw new StageError(`${dir}/package.json names no browser bundle (jsdelivr)`);
+  if (typeof manifest.jsdelivr !== "string")
+    throw new StageError(`${dir}/package.json names no browser bundle (jsdelivr)`);
   return { label: `${name} ${manifest.version}`, source: readText(join(dir, manifest.jsdelivr)) };
 }
 
@@ -56,11 +57,14 @@ await runStage("plots", () => {
   const page = resolve(outputDir(args), "index.html");
   const pageBefore = modifiedAt(page);
   const dvc = spawnSync("dvc", ["plots", command, ...args, "--html-template", templatePath], { stdio: "inherit" });
-  if (dvc.error) throw new StageError(`could not run dvc: ${dvc.error.message} (is DVC on PATH? npm run plots installs it)`);
+  if (dvc.error)
+    throw new StageError(`could not run dvc: ${dvc.error.message} (is DVC on PATH? npm run plots installs it)`);
   if (dvc.status !== 0) throw new StageError(`dvc plots ${command} exited with ${dvc.status}`);
   const pageAfter = modifiedAt(page);
   if (pageAfter === undefined || pageAfter === pageBefore) {
     throw new StageError(`dvc plots ${command} did not write ${page}: it found no plots to show`);
   }
-  console.log(`Offline plots: ${page} (vega, vega-lite and vega-embed inlined; open it in any browser, no network needed)`);
+  console.log(
+    `Offline plots: ${page} (vega, vega-lite and vega-embed inlined; open it in any browser, no network needed)`,
+  );
 });

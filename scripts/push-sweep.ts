@@ -20,7 +20,9 @@ await runStage("push-sweep", async () => {
   }
   const finished = experiments.filter((experiment) => experiment.state === "done");
   if (finished.length === 0) {
-    console.log("push-sweep: no finished DVC experiments to push (run some with: dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5' && dvc queue start)");
+    console.log(
+      "push-sweep: no finished DVC experiments to push (run some with: dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5' && dvc queue start)",
+    );
     return;
   }
   const client = new MlflowClient(target);
@@ -29,11 +31,25 @@ await runStage("push-sweep", async () => {
   for (const experiment of finished) {
     const result = readExperimentResult(experiment, cacheDir);
     const name = runName(result.params);
-    const tags = provenanceTags({ gitCommit: experiment.rev, expName: experiment.name, baselineRev: experiment.baselineRev, expRev: experiment.rev });
+    const tags = provenanceTags({
+      gitCommit: experiment.rev,
+      expName: experiment.name,
+      baselineRev: experiment.baselineRev,
+      expRev: experiment.rev,
+    });
     const request = { experiment: target.experiment, result, key: contentKey(result), runName: name, tags };
     const outcome = await pushResult(client, request, { now: Date.now });
     console.log(`push-sweep: ${experiment.name}: ${describeOutcome(outcome, name, target.experiment, target.uri)}`);
-    rows.push([experiment.name, name, result.params["poison.rate"] ?? "", String(result.metrics.accuracy ?? ""), outcome.action, outcome.runId]);
+    rows.push([
+      experiment.name,
+      name,
+      result.params["poison.rate"] ?? "",
+      String(result.metrics.accuracy ?? ""),
+      outcome.action,
+      outcome.runId,
+    ]);
   }
-  console.log(`\n${formatTable(["DVC experiment", "run name", "poison.rate", "accuracy", "push", "MLflow run"], rows)}`);
+  console.log(
+    `\n${formatTable(["DVC experiment", "run name", "poison.rate", "accuracy", "push", "MLflow run"], rows)}`,
+  );
 });

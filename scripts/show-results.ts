@@ -7,9 +7,19 @@ const evaluation = read(PATHS.metrics);
 const sanitize = read(PATHS.sanitizeMetrics);
 const fixed = (value: number) => value.toFixed(3);
 
-console.log(`Single run (params.yaml): clean-test accuracy ${fixed(evaluation.accuracy)}, macro F1 ${fixed(evaluation.f1_macro)},`);
+console.log(
+  `Single run (params.yaml): clean-test accuracy ${fixed(evaluation.accuracy)}, macro F1 ${fixed(evaluation.f1_macro)},`,
+);
 console.log(`  accuracy against poisoned test labels ${fixed(evaluation.accuracy_on_poisoned_test)};`);
-console.log(`  ${evaluation.poison.train_rows_poisoned} of ${evaluation.poison.train_rows} training rows poisoned; defense ${sanitize.method} removed ${sanitize.removed}.`);
-console.log(`Files: ${PATHS.metrics}, ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`);
-console.log(`Study over many seeds: ${PATHS.report} (tables, charts, mitigation); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`);
-console.log("Compare runs with `dvc metrics diff`, sweep with `dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5'`, plots offline with `npm run plots`.");
+console.log(
+  `  ${evaluation.poison.train_rows_poisoned} of ${evaluation.poison.train_rows} training rows poisoned; defense ${sanitize.method} removed ${sanitize.removed}.`,
+);
+console.log(
+  `Files: ${PATHS.metrics}, ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
+);
+console.log(
+  `Study over many seeds: ${PATHS.report} (tables, charts, mitigation); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
+);
+console.log(
+  "Compare runs with `dvc metrics diff`, sweep with `dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5'`, plots offline with `npm run plots`.",
+);

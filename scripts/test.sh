@@ -17,4 +17,5 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 tsc --noEmit
+biome check .
 exec node --import tsx --test --test-concurrency=1 "$@" tests/unit/*.test.ts tests/integration/*.test.ts

@@ -3,8 +3,8 @@ import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
 import { defenseMetrics } from "./core/study/defense-outputs.ts";
+import { runDefenseStudy, STUDY_DEFENSES } from "./core/study/defenses.ts";
 import { forestFit } from "./core/study/fit.ts";
-import { STUDY_DEFENSES, runDefenseStudy } from "./core/study/defenses.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -21,6 +21,9 @@ await runStage("defenses", () => {
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
   const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses"));
-  writeOutputs({ [PATHS.defensesResults]: stableJson(cells), [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)) });
+  writeOutputs({
+    [PATHS.defensesResults]: stableJson(cells),
+    [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)),
+  });
   console.log(`defenses: ${cells.length} cells over ${study.repeats} repeats -> ${PATHS.defensesResults}`);
 });

@@ -23,5 +23,7 @@ await runStage("evaluate", async () => {
   const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`)).rows;
   const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
   writeOutputs({ [PATHS.metrics]: stableJson(metrics), [PATHS.confusion]: stableJson(confusion) });
-  console.log(`evaluate: clean-test accuracy ${metrics.accuracy.toFixed(3)}, on poisoned test ${metrics.accuracy_on_poisoned_test.toFixed(3)} -> ${PATHS.metrics}`);
+  console.log(
+    `evaluate: clean-test accuracy ${metrics.accuracy.toFixed(3)}, on poisoned test ${metrics.accuracy_on_poisoned_test.toFixed(3)} -> ${PATHS.metrics}`,
+  );
 });

@@ -15,5 +15,7 @@ await runStage("poison", async () => {
   const result = poisonRows(clean, params, createRng(params.seed));
   const manifest = buildManifest(params, clean.length, result, describeRow);
   await writeTables([PATHS.trainPoisoned], toTable(0, result.rows), { [PATHS.manifest]: stableJson(manifest) });
-  console.log(`poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.length} rows poisoned -> ${PATHS.trainPoisoned}`);
+  console.log(
+    `poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.length} rows poisoned -> ${PATHS.trainPoisoned}`,
+  );
 });

@@ -22,7 +22,9 @@ await runStage("prepare", async () => {
     : splitTables(stratifiedSplit(iris, params.test_size, rng));
   const [train, test] = tables.sizes;
   if (train === 0 || test === 0) {
-    throw new StageError(`prepare.test_size = ${params.test_size} leaves ${train} train and ${test} test rows of ${train + test}`);
+    throw new StageError(
+      `prepare.test_size = ${params.test_size} leaves ${train} train and ${test} test rows of ${train + test}`,
+    );
   }
   await writeTables([PATHS.trainClean, PATHS.test], tables.rows);
   const source = synthetic ? `${train + test} synthetic rows fitted to ${PATHS.raw}` : `${iris.length} rows`;

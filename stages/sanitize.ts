@@ -23,5 +23,7 @@ await runStage("sanitize", async () => {
     [PATHS.flags]: stableJson(flagsFile(params, rows, detection)),
     [PATHS.sanitizeMetrics]: stableJson(metrics),
   });
-  console.log(`sanitize: ${metrics.method} removed ${metrics.removed} of ${rows.length} rows (precision ${metrics.precision.toFixed(3)}, recall ${metrics.recall.toFixed(3)} against ${PATHS.manifest}) -> ${PATHS.trainSanitized}`);
+  console.log(
+    `sanitize: ${metrics.method} removed ${metrics.removed} of ${rows.length} rows (precision ${metrics.precision.toFixed(3)}, recall ${metrics.recall.toFixed(3)} against ${PATHS.manifest}) -> ${PATHS.trainSanitized}`,
+  );
 });

@@ -20,8 +20,20 @@ await runStage("study", () => {
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),
-    ...Object.fromEntries(params.methods.map((method) => [`${PATHS.studyPlots}/degradation-${method}.json`, stableJson(degradationPlot(results, method))])),
-    ...Object.fromEntries(["iris", "synthetic"].map((source) => [`${PATHS.studyPlots}/curve-${source}.json`, stableJson(learningCurvePlot(results, source))])),
+    ...Object.fromEntries(
+      params.methods.map((method) => [
+        `${PATHS.studyPlots}/degradation-${method}.json`,
+        stableJson(degradationPlot(results, method)),
+      ]),
+    ),
+    ...Object.fromEntries(
+      ["iris", "synthetic"].map((source) => [
+        `${PATHS.studyPlots}/curve-${source}.json`,
+        stableJson(learningCurvePlot(results, source)),
+      ]),
+    ),
   });
-  console.log(`study: ${results.degradation.length} cells x ${params.repeats} repeats and two learning curves -> ${PATHS.studyResults}`);
+  console.log(
+    `study: ${results.degradation.length} cells x ${params.repeats} repeats and two learning curves -> ${PATHS.studyResults}`,
+  );
 });

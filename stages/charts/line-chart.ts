@@ -112,7 +112,9 @@ function readPoints(records: readonly ChartRecord[], options: LineChartOptions, 
     }
     const key = JSON.stringify([point.series, point.x]);
     if (seen.has(key)) {
-      throw new StageError(`${where} repeats ${fields.series} = ${point.series} at ${fields.x} = ${point.x}; one record per point`);
+      throw new StageError(
+        `${where} repeats ${fields.series} = ${point.series} at ${fields.x} = ${point.x}; one record per point`,
+      );
     }
     seen.add(key);
     if (fields.lower !== undefined && fields.upper !== undefined) {
@@ -144,16 +146,19 @@ function seriesName(record: ChartRecord, field: string, where: string): string {
 function checkDomain(domain: readonly [number, number], name: string): readonly [number, number] {
   const [low, high] = domain;
   if (!Number.isFinite(low) || !Number.isFinite(high) || low >= high) {
-    throw new StageError(`${name}: yDomain = [${low}, ${high}]; expected two finite numbers, the first below the second`);
+    throw new StageError(
+      `${name}: yDomain = [${low}, ${high}]; expected two finite numbers, the first below the second`,
+    );
   }
   return domain;
 }
 
 function checkSize(value: number, key: string, name: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new StageError(`${name}: ${key} = ${value}; expected a whole number of pixels above 0`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new StageError(`${name}: ${key} = ${value}; expected a whole number of pixels above 0`);
   return value;
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? "(missing)" : JSON.stringify(value) ?? String(value);
+  return value === undefined ? "(missing)" : (JSON.stringify(value) ?? String(value));
 }

@@ -36,7 +36,9 @@ const RECORD_RENDERS = `(function () {
 
 export function offlinePlotsTemplate(scripts: readonly InlineScript[]): string {
   if (scripts.length === 0) throw new StageError("offline plots template: no scripts to inline");
-  const tags = scripts.map(({ label, source }) => `<!-- ${label} -->\n<script>\n${checkedSource(label, source)}\n</script>`);
+  const tags = scripts.map(
+    ({ label, source }) => `<!-- ${label} -->\n<script>\n${checkedSource(label, source)}\n</script>`,
+  );
   return `<!DOCTYPE html>
 <html>
 <head>
@@ -65,10 +67,17 @@ ${PLOT_DIVS}
 /** A bundle that would end the <script> element early, or that DVC would edit, cannot be inlined as it is. */
 function checkedSource(label: string, source: string): string {
   if (source.trim() === "") throw new StageError(`offline plots template: ${label} is empty`);
-  if (/<\/script/i.test(source)) throw new StageError(`offline plots template: ${label} contains "</script", which would end the inline <script> early`);
-  if (source.includes("<!--")) throw new StageError(`offline plots template: ${label} contains "<!--", which changes how an inline <script> is parsed`);
+  if (/<\/script/i.test(source))
+    throw new StageError(
+      `offline plots template: ${label} contains "</script", which would end the inline <script> early`,
+    );
+  if (source.includes("<!--"))
+    throw new StageError(
+      `offline plots template: ${label} contains "<!--", which changes how an inline <script> is parsed`,
+    );
   for (const placeholder of DVC_PLACEHOLDERS) {
-    if (source.includes(placeholder)) throw new StageError(`offline plots template: ${label} contains ${placeholder}, which DVC would replace`);
+    if (source.includes(placeholder))
+      throw new StageError(`offline plots template: ${label} contains ${placeholder}, which DVC would replace`);
   }
   return source;
 }

@@ -15,7 +15,8 @@ interface TextMetrics {
 
 function useEstimatedTextWidths(): void {
   const metrics = (vega as unknown as { textMetrics?: Partial<TextMetrics> }).textMetrics;
-  if (typeof metrics?.canvas !== "function") throw new Error("vega no longer exports textMetrics.canvas: check render.ts");
+  if (typeof metrics?.canvas !== "function")
+    throw new Error("vega no longer exports textMetrics.canvas: check render.ts");
   metrics.canvas(false);
 }
 

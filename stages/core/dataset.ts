@@ -41,7 +41,9 @@ export const noRowsMessage = (source: string): string => `${source}: no data row
 
 export function checkHeader(fields: readonly string[], line: number, source: string): void {
   if (fields.join(",") !== HEADER.join(",")) {
-    throw new StageError(`${source} line ${line}: expected the header "${HEADER.join(",")}", found "${fields.join(",")}"`);
+    throw new StageError(
+      `${source} line ${line}: expected the header "${HEADER.join(",")}", found "${fields.join(",")}"`,
+    );
   }
 }
 
@@ -77,7 +79,9 @@ export function parseRow(fields: readonly string[], where: string): Row {
   const species = fields[FEATURES.length] ?? "";
   const label = (CLASSES as readonly string[]).indexOf(species);
   if (label < 0) {
-    throw new StageError(`${where}, column ${LABEL_COLUMN}: unknown class "${species}" (expected one of ${CLASSES.join(", ")})`);
+    throw new StageError(
+      `${where}, column ${LABEL_COLUMN}: unknown class "${species}" (expected one of ${CLASSES.join(", ")})`,
+    );
   }
   return { features, label };
 }

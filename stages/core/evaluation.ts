@@ -1,4 +1,4 @@
-import { CLASSES, type Row, className } from "./dataset.ts";
+import { CLASSES, className, type Row } from "./dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "./metrics.ts";
 import { type Classifier, predictLabels } from "./model.ts";
 
@@ -12,11 +12,22 @@ export interface PoisonCounts {
  * Scores a model on the clean test split, and beside it on a poisoned copy of the test split: the latter is
  * what a protocol that poisons the whole data set before splitting reports (the original project's figures).
  */
-export function evaluate(classifier: Classifier, test: readonly Row[], poisonedTest: readonly Row[], poison: PoisonCounts) {
+export function evaluate(
+  classifier: Classifier,
+  test: readonly Row[],
+  poisonedTest: readonly Row[],
+  poison: PoisonCounts,
+) {
   const actual = test.map((row) => row.label);
-  const predicted = predictLabels(classifier, test.map((row) => row.features));
+  const predicted = predictLabels(
+    classifier,
+    test.map((row) => row.features),
+  );
   const report = classificationReport(confusionMatrix(actual, predicted, CLASSES.length));
-  const poisonedPredicted = predictLabels(classifier, poisonedTest.map((row) => row.features));
+  const poisonedPredicted = predictLabels(
+    classifier,
+    poisonedTest.map((row) => row.features),
+  );
   const metrics = {
     accuracy: report.accuracy,
     precision_macro: report.precision_macro,
@@ -27,11 +38,21 @@ export function evaluate(classifier: Classifier, test: readonly Row[], poisonedT
     f1_weighted: report.f1_weighted,
     per_class: Object.fromEntries(report.per_class.map((scores, k) => [className(k), scores])),
     test_rows: test.length,
-    accuracy_on_poisoned_test: accuracy(poisonedTest.map((row) => row.label), poisonedPredicted),
+    accuracy_on_poisoned_test: accuracy(
+      poisonedTest.map((row) => row.label),
+      poisonedPredicted,
+    ),
     poisoned_test_rows: poisonedTest.length,
-    poison: { train_rows_clean: poison.rows_in, train_rows: poison.rows_out, train_rows_poisoned: poison.rows_poisoned },
+    poison: {
+      train_rows_clean: poison.rows_in,
+      train_rows: poison.rows_out,
+      train_rows_poisoned: poison.rows_poisoned,
+    },
   };
   // One row per sample, the shape of DVC's confusion template.
-  const confusion = actual.map((label, i) => ({ actual: className(label), predicted: className(predicted[i] as number) }));
+  const confusion = actual.map((label, i) => ({
+    actual: className(label),
+    predicted: className(predicted[i] as number),
+  }));
   return { metrics, confusion };
 }

@@ -1,7 +1,7 @@
 import { RandomForestClassifier } from "ml-random-forest";
 import { StageError } from "./errors.ts";
-import type { TrainParams } from "./params.ts";
 import type { Classifier } from "./model.ts";
+import type { TrainParams } from "./params.ts";
 
 /**
  * The ml-random-forest engine behind our Classifier interface. Works around the library's traps
@@ -26,7 +26,9 @@ export function trainMljsForest(features: number[][], labels: number[], params: 
     );
   }
   if ((params.min_samples_leaf ?? 1) !== 1) {
-    throw new StageError(`train.min_samples_leaf = ${params.min_samples_leaf}: ml-random-forest has no minimum leaf size; use 1, or train.engine: poisonlab-forest`);
+    throw new StageError(
+      `train.min_samples_leaf = ${params.min_samples_leaf}: ml-random-forest has no minimum leaf size; use 1, or train.engine: poisonlab-forest`,
+    );
   }
   const forest = new RandomForestClassifier({
     nEstimators: params.n_estimators,

@@ -3,7 +3,11 @@
 /** counts[actual][predicted]. */
 export type ConfusionMatrix = number[][];
 
-export function confusionMatrix(actual: readonly number[], predicted: readonly number[], classCount: number): ConfusionMatrix {
+export function confusionMatrix(
+  actual: readonly number[],
+  predicted: readonly number[],
+  classCount: number,
+): ConfusionMatrix {
   if (actual.length !== predicted.length) {
     throw new Error(`confusionMatrix: ${actual.length} actual labels but ${predicted.length} predictions`);
   }
@@ -67,8 +71,5 @@ export function classificationReport(counts: ConfusionMatrix): ClassificationRep
 
 /** Share of positions where the two label lists agree. */
 export function accuracy(actual: readonly number[], predicted: readonly number[]): number {
-  return ratio(
-    actual.filter((label, i) => label === predicted[i]).length,
-    actual.length,
-  );
+  return ratio(actual.filter((label, i) => label === predicted[i]).length, actual.length);
 }

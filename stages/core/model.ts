@@ -40,7 +40,15 @@ export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainPa
 
 /** The envelope around an engine's forest (its JSON value, or an object with toJSON). */
 export function wrapModel(params: TrainParams, forest: unknown): ModelFile {
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, engine: params.engine, features: [...FEATURES], classes: [...CLASSES], params, forest };
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    engine: params.engine,
+    features: [...FEATURES],
+    classes: [...CLASSES],
+    params,
+    forest,
+  };
 }
 
 /**
@@ -56,7 +64,9 @@ export function* modelFileText(model: ModelFile): Generator<string> {
 }
 
 function hasJsonChunks(value: unknown): value is { jsonChunks(): Iterable<string> } {
-  return typeof value === "object" && value !== null && typeof (value as { jsonChunks?: unknown }).jsonChunks === "function";
+  return (
+    typeof value === "object" && value !== null && typeof (value as { jsonChunks?: unknown }).jsonChunks === "function"
+  );
 }
 
 export function loadModel(value: unknown, source: string): Classifier {

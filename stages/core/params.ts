@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { StageError } from "./errors.ts";
 import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
+import { StageError } from "./errors.ts";
 import { POISON_METHODS } from "./poison.ts";
 
 /** One strict zod schema per params.yaml section; each stage validates only the sections it reads. */
@@ -25,7 +25,11 @@ export const prepareParams = z
       context.addIssue({ code: "custom", path: ["rows"], message: "synthetic data needs a row count, e.g. 10000" });
     }
     if (!synthetic && rows !== null) {
-      context.addIssue({ code: "custom", path: ["rows"], message: "only used with prepare.source: synthetic (IRIS has 150 rows); set it to null" });
+      context.addIssue({
+        code: "custom",
+        path: ["rows"],
+        message: "only used with prepare.source: synthetic (IRIS has 150 rows); set it to null",
+      });
     }
   });
 
@@ -42,7 +46,9 @@ export const ENGINES = ["ml-random-forest", "poisonlab-forest"] as const;
 export const trainParams = z.strictObject({
   engine: z.enum(ENGINES),
   n_estimators: z.int().min(1).max(10_000),
-  max_features: z.union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' }).nullable(),
+  max_features: z
+    .union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' })
+    .nullable(),
   max_depth: z.int().min(1).nullable(),
   min_samples_split: z.int().min(2),
   min_samples_leaf: z.int().min(1).optional(),

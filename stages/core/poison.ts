@@ -1,4 +1,4 @@
-import { CLASSES, type Row, featureRanges } from "./dataset.ts";
+import { CLASSES, featureRanges, type Row } from "./dataset.ts";
 import { round6 } from "./format.ts";
 import { type Rng, randomInt, randomUniform, sampleIndices } from "./rng.ts";
 

@@ -1,5 +1,5 @@
-import { type Rng, shuffled } from "./rng.ts";
 import type { Row } from "./dataset.ts";
+import { type Rng, shuffled } from "./rng.ts";
 
 export interface Split {
   train: Row[];

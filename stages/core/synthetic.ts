@@ -26,7 +26,10 @@ export function fitClassGaussians(rows: readonly Row[], classCount: number): Cla
 
 /** Rows per class among `total` rows drawn by sampleRows: equal shares, the remainder to the first classes. */
 export function classSizes(total: number, classCount: number): number[] {
-  return Array.from({ length: classCount }, (_, label) => Math.floor(total / classCount) + (label < total % classCount ? 1 : 0));
+  return Array.from(
+    { length: classCount },
+    (_, label) => Math.floor(total / classCount) + (label < total % classCount ? 1 : 0),
+  );
 }
 
 /**
@@ -60,12 +63,21 @@ export interface TableStream {
  * of each class go to test. The rows are drawn lazily and the split chooses by selection sampling (each
  * row with probability still-needed / still-to-come), so neither needs memory for the rows.
  */
-export function syntheticTables(iris: readonly Row[], total: number, testSize: number, sampleRng: Rng, splitRng: Rng): TableStream {
+export function syntheticTables(
+  iris: readonly Row[],
+  total: number,
+  testSize: number,
+  sampleRng: Rng,
+  splitRng: Rng,
+): TableStream {
   const gaussians = fitClassGaussians(iris, CLASSES.length);
   const sizes = classSizes(total, CLASSES.length);
   const testSizes = sizes.map((size) => Math.round(testSize * size));
   const test = testSizes.reduce((a, b) => a + b, 0);
-  return { sizes: [total - test, test], rows: selectTest(sampleRows(gaussians, total, sampleRng), sizes, testSizes, splitRng) };
+  return {
+    sizes: [total - test, test],
+    rows: selectTest(sampleRows(gaussians, total, sampleRng), sizes, testSizes, splitRng),
+  };
 }
 
 /** An in-memory split (IRIS's) in the same form. */
@@ -74,7 +86,12 @@ export function splitTables(split: { train: readonly Row[]; test: readonly Row[]
   return { sizes: [split.train.length, split.test.length], rows };
 }
 
-function* selectTest(rows: Iterable<Row>, sizes: readonly number[], testSizes: readonly number[], rng: Rng): Generator<{ table: number; row: Row }> {
+function* selectTest(
+  rows: Iterable<Row>,
+  sizes: readonly number[],
+  testSizes: readonly number[],
+  rng: Rng,
+): Generator<{ table: number; row: Row }> {
   const toCome = [...sizes];
   const needed = [...testSizes];
   for (const row of rows) {
@@ -103,13 +120,19 @@ function standardNormal(rng: Rng): number {
 
 function columnMeans(points: readonly number[][]): number[] {
   const width = points[0]?.length ?? 0;
-  return Array.from({ length: width }, (_, j) => points.reduce((sum, point) => sum + (point[j] as number), 0) / points.length);
+  return Array.from(
+    { length: width },
+    (_, j) => points.reduce((sum, point) => sum + (point[j] as number), 0) / points.length,
+  );
 }
 
 /** The sample covariance (divisor n - 1). */
 function covariance(points: readonly number[][], mean: readonly number[]): number[][] {
   return mean.map((mi, i) =>
-    mean.map((mj, j) => points.reduce((sum, p) => sum + ((p[i] as number) - mi) * ((p[j] as number) - mj), 0) / (points.length - 1)),
+    mean.map(
+      (mj, j) =>
+        points.reduce((sum, p) => sum + ((p[i] as number) - mi) * ((p[j] as number) - mj), 0) / (points.length - 1),
+    ),
   );
 }
 

@@ -16,7 +16,11 @@ export interface ResultLayout {
 /** Reads a file's bytes; `where` names the source in messages (a path, or a path at a commit). */
 export type ReadBytes = (path: string) => Uint8Array;
 
-export function assembleResult(read: ReadBytes, layout: ResultLayout, where: (path: string) => string = (path) => path): PipelineResult {
+export function assembleResult(
+  read: ReadBytes,
+  layout: ResultLayout,
+  where: (path: string) => string = (path) => path,
+): PipelineResult {
   const dvcYaml = parseText(read(layout.dvcYaml), where(layout.dvcYaml), "YAML");
   const { metrics, others } = pushedFiles(dvcYaml, layout.pushStage, where(layout.dvcYaml));
   const paths = [...metrics, ...others, layout.params];

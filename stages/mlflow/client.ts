@@ -7,11 +7,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import {
-  MlflowError,
   backoffDelays,
   errorCodes,
   isConnectionRefused,
   isRetryableStatus,
+  MlflowError,
   parseErrorBody,
   retryAfterMs,
   statusHint,
@@ -76,10 +76,20 @@ export class MlflowClient {
     return answer.experiment_id;
   }
 
-  async createRun(spec: { experimentId: string; runName: string; startTime: number; tags: Record<string, string> }): Promise<api.Run> {
+  async createRun(spec: {
+    experimentId: string;
+    runName: string;
+    startTime: number;
+    tags: Record<string, string>;
+  }): Promise<api.Run> {
     const answer = await this.#post(
       "runs/create",
-      { experiment_id: spec.experimentId, run_name: spec.runName, start_time: spec.startTime, tags: keyValues(spec.tags) },
+      {
+        experiment_id: spec.experimentId,
+        run_name: spec.runName,
+        start_time: spec.startTime,
+        tags: keyValues(spec.tags),
+      },
       api.runResponse,
     );
     return answer.run;
@@ -121,7 +131,11 @@ export class MlflowClient {
     await this.#post("runs/log-batch", { run_id: runId, ...batch }, api.emptyResponse);
   }
 
-  async updateRun(runId: string, status: "RUNNING" | "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<api.RunInfo> {
+  async updateRun(
+    runId: string,
+    status: "RUNNING" | "FINISHED" | "FAILED" | "KILLED",
+    endTime?: number,
+  ): Promise<api.RunInfo> {
     const body = { run_id: runId, status, ...(endTime === undefined ? {} : { end_time: endTime }) };
     const answer = await this.#post("runs/update", body, api.updateRunResponse);
     return answer.run_info;
@@ -133,7 +147,11 @@ export class MlflowClient {
 
   async listArtifacts(runId: string, path = ""): Promise<api.ArtifactFile[]> {
     const query = new URLSearchParams({ run_id: runId, ...(path === "" ? {} : { path }) });
-    const answer = await this.#request({ method: "GET", path: `${REST}/artifacts/list?${query}`, schema: api.listArtifactsResponse });
+    const answer = await this.#request({
+      method: "GET",
+      path: `${REST}/artifacts/list?${query}`,
+      schema: api.listArtifactsResponse,
+    });
     return answer.files;
   }
 
@@ -141,12 +159,23 @@ export class MlflowClient {
   async uploadArtifact(artifactUri: string, path: string, bytes: Uint8Array): Promise<void> {
     // A big model must not time out on a slow link: allow one more second per megabyte.
     const timeoutMs = this.#timeoutMs + Math.ceil(bytes.byteLength / 1000);
-    await this.#send("PUT", artifactPath(artifactUri, path), bytes, async (response) => void (await response.arrayBuffer()), timeoutMs);
+    await this.#send(
+      "PUT",
+      artifactPath(artifactUri, path),
+      bytes,
+      async (response) => void (await response.arrayBuffer()),
+      timeoutMs,
+    );
   }
 
   /** Downloads one artifact through the proxied endpoint. */
   async downloadArtifact(artifactUri: string, path: string): Promise<Uint8Array> {
-    return this.#send("GET", artifactPath(artifactUri, path), undefined, async (response) => new Uint8Array(await response.arrayBuffer()));
+    return this.#send(
+      "GET",
+      artifactPath(artifactUri, path),
+      undefined,
+      async (response) => new Uint8Array(await response.arrayBuffer()),
+    );
   }
 
   #post<T extends z.ZodType>(endpoint: string, json: unknown, schema: T): Promise<z.infer<T>> {
@@ -162,12 +191,18 @@ export class MlflowClient {
         try {
           json = JSON.parse(text);
         } catch {
-          throw new MlflowError(`MLflow at ${this.uri} answered ${this.#endpoint(spec.method, spec.path)} with a body that is not JSON: ${parseErrorBody(text).message}`, response.status);
+          throw new MlflowError(
+            `MLflow at ${this.uri} answered ${this.#endpoint(spec.method, spec.path)} with a body that is not JSON: ${parseErrorBody(text).message}`,
+            response.status,
+          );
         }
       }
       const parsed = spec.schema.safeParse(json);
       if (!parsed.success) {
-        throw new MlflowError(`MLflow at ${this.uri} gave an unexpected answer to ${this.#endpoint(spec.method, spec.path)}:\n${z.prettifyError(parsed.error)}`, response.status);
+        throw new MlflowError(
+          `MLflow at ${this.uri} gave an unexpected answer to ${this.#endpoint(spec.method, spec.path)}:\n${z.prettifyError(parsed.error)}`,
+          response.status,
+        );
       }
       return parsed.data;
     });
@@ -189,7 +224,12 @@ export class MlflowClient {
     for (let attempt = 0; ; attempt++) {
       const delay = this.#delays[attempt];
       try {
-        const response = await fetch(`${this.uri}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        const response = await fetch(`${this.uri}${path}`, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         const status = response.status;
         if (response.ok) return await read(response);
         const text = await response.text();
@@ -202,15 +242,18 @@ export class MlflowClient {
         const { errorCode, message } = parseErrorBody(text);
         const code = errorCode ?? response.statusText;
         throw new MlflowError(
-          sentence(`MLflow at ${this.uri} answered ${status}${code === "" ? "" : ` ${code}`} to ${this.#endpoint(method, path)}${message === "" ? "" : `: ${message}`}`) +
-            statusHint(status, this.#credentials),
+          sentence(
+            `MLflow at ${this.uri} answered ${status}${code === "" ? "" : ` ${code}`} to ${this.#endpoint(method, path)}${message === "" ? "" : `: ${message}`}`,
+          ) + statusHint(status, this.#credentials),
           status,
           errorCode,
         );
       } catch (error) {
         if (error instanceof MlflowError) throw error;
         if (isTimeout(error)) {
-          throw new MlflowError(`MLflow at ${this.uri} gave no answer to ${this.#endpoint(method, path)} within ${timeoutMs / 1000} s`);
+          throw new MlflowError(
+            `MLflow at ${this.uri} gave no answer to ${this.#endpoint(method, path)} within ${timeoutMs / 1000} s`,
+          );
         }
         if (isConnectionRefused(error) && delay !== undefined) {
           await sleep(delay);
@@ -253,7 +296,10 @@ function keyValues(record: Record<string, string>): Array<{ key: string; value: 
 }
 
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || (error.cause instanceof Error && error.cause.name === "TimeoutError"));
+  return (
+    error instanceof Error &&
+    (error.name === "TimeoutError" || (error.cause instanceof Error && error.cause.name === "TimeoutError"))
+  );
 }
 
 function networkReason(error: unknown): string {

@@ -10,7 +10,10 @@ const out = z.object({ hash: z.string().nullable().optional(), use_cache: z.bool
 const expRev = z.object({
   rev: z.string(),
   name: z.string().nullable().optional(),
-  data: z.object({ outs: z.record(z.string(), out).nullable().optional() }).nullable().optional(),
+  data: z
+    .object({ outs: z.record(z.string(), out).nullable().optional() })
+    .nullable()
+    .optional(),
   error: z.unknown().optional(),
 });
 
@@ -44,7 +47,8 @@ export interface DvcExperiment {
 /** Every experiment of every baseline, in the order DVC lists them. */
 export function listExperiments(json: unknown): DvcExperiment[] {
   const parsed = expShowJson.safeParse(json);
-  if (!parsed.success) throw new StageError(`dvc exp show --json gave an unexpected answer:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new StageError(`dvc exp show --json gave an unexpected answer:\n${z.prettifyError(parsed.error)}`);
   const experiments: DvcExperiment[] = [];
   for (const base of parsed.data) {
     if (base.rev === "workspace") continue;
@@ -57,7 +61,9 @@ export function listExperiments(json: unknown): DvcExperiment[] {
           baselineRev: base.rev,
           state: stateOf(experiment.executor?.state, rev.error),
           cachedOuts: Object.fromEntries(
-            Object.entries(outs).flatMap(([path, entry]) => (entry.use_cache !== false && entry.hash ? [[path, entry.hash]] : [])),
+            Object.entries(outs).flatMap(([path, entry]) =>
+              entry.use_cache !== false && entry.hash ? [[path, entry.hash]] : [],
+            ),
           ),
         });
       }

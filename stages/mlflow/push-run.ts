@@ -79,7 +79,8 @@ async function pushOnce(client: MlflowClient, request: PushRequest, hooks: PushH
   const runId = run.info.run_id;
   const current = await logMissingData(client, runId, request, run.info.start_time ?? hooks.now());
   await hooks.onStep?.("data-logged", runId);
-  for (const file of request.result.files) await client.uploadArtifact(current.info.artifact_uri, file.path, file.bytes);
+  for (const file of request.result.files)
+    await client.uploadArtifact(current.info.artifact_uri, file.path, file.bytes);
   await hooks.onStep?.("files-uploaded", runId);
   // Last look before finishing: pushes racing from the start may each have kept their own run. All of them
   // order the runs the same way, so exactly one finishes; the others delete theirs and point to it.
@@ -125,7 +126,10 @@ export async function runsWithKey(client: MlflowClient, experimentId: string, ke
   });
   const finished = (run: Run) => (run.info.status === "FINISHED" ? 0 : 1);
   return runs.sort(
-    (a, b) => finished(a) - finished(b) || (a.info.start_time ?? 0) - (b.info.start_time ?? 0) || compare(a.info.run_id, b.info.run_id),
+    (a, b) =>
+      finished(a) - finished(b) ||
+      (a.info.start_time ?? 0) - (b.info.start_time ?? 0) ||
+      compare(a.info.run_id, b.info.run_id),
   );
 }
 
@@ -134,7 +138,12 @@ export async function runsWithKey(client: MlflowClient, experimentId: string, ke
  * once, or a create that was retried after the server had already applied it), ours is deleted and the
  * oldest is used, so only one run per key survives.
  */
-async function createRunOnce(client: MlflowClient, experimentId: string, request: PushRequest, now: number): Promise<{ run: Run; ours: boolean }> {
+async function createRunOnce(
+  client: MlflowClient,
+  experimentId: string,
+  request: PushRequest,
+  now: number,
+): Promise<{ run: Run; ours: boolean }> {
   const created = await client.createRun({
     experimentId,
     runName: request.runName,
@@ -151,7 +160,12 @@ async function createRunOnce(client: MlflowClient, experimentId: string, request
  * Logs what the run lacks. A rejected batch is looked at again: when another push of the same result
  * logged the same keys at the same moment (sqlite then refuses the duplicates), nothing is missing anymore.
  */
-async function logMissingData(client: MlflowClient, runId: string, request: PushRequest, timestamp: number): Promise<Run> {
+async function logMissingData(
+  client: MlflowClient,
+  runId: string,
+  request: PushRequest,
+  timestamp: number,
+): Promise<Run> {
   for (let attempt = 1; ; attempt++) {
     const current = await client.getRun(runId);
     try {
@@ -181,7 +195,11 @@ export function missingData(current: Run, request: PushRequest, timestamp: numbe
     }
     return [];
   });
-  const wanted: Record<string, string> = { "mlflow.runName": request.runName, ...request.tags, [CONTENT_KEY_TAG]: request.key };
+  const wanted: Record<string, string> = {
+    "mlflow.runName": request.runName,
+    ...request.tags,
+    [CONTENT_KEY_TAG]: request.key,
+  };
   const tagList = Object.entries(wanted)
     .filter(([key, value]) => value !== "" && tags.get(key) !== value)
     .map(([key, value]) => ({ key, value }));
@@ -191,7 +209,8 @@ export function missingData(current: Run, request: PushRequest, timestamp: numbe
   const batches: LogBatch[] = [];
   for (let i = 0; i < paramList.length; i += MAX_PARAMS) batches.push({ params: paramList.slice(i, i + MAX_PARAMS) });
   for (let i = 0; i < tagList.length; i += MAX_TAGS) batches.push({ tags: tagList.slice(i, i + MAX_TAGS) });
-  for (let i = 0; i < metricList.length; i += MAX_METRICS) batches.push({ metrics: metricList.slice(i, i + MAX_METRICS) });
+  for (let i = 0; i < metricList.length; i += MAX_METRICS)
+    batches.push({ metrics: metricList.slice(i, i + MAX_METRICS) });
   return batches;
 }
 

@@ -26,12 +26,17 @@ export function readExperimentResult(experiment: DvcExperiment, cacheDir: string
     const blob = run("git", ["cat-file", "blob", `${experiment.rev}:${path}`]);
     if (blob.status === 0) return blob.stdout;
     const md5 = experiment.cachedOuts[path];
-    if (md5 === undefined) throw new StageError(`${path} is neither in commit ${experiment.rev} of experiment ${experiment.name} nor one of its DVC outputs`);
+    if (md5 === undefined)
+      throw new StageError(
+        `${path} is neither in commit ${experiment.rev} of experiment ${experiment.name} nor one of its DVC outputs`,
+      );
     const cached = join(cacheDir, "files", "md5", md5.slice(0, 2), md5.slice(2));
     try {
       return readFileSync(cached);
     } catch {
-      throw new StageError(`${path} of experiment ${experiment.name} (md5 ${md5}) is not in the DVC cache ${cacheDir}; fetch it with: dvc exp pull <remote> ${experiment.name} (or dvc pull)`);
+      throw new StageError(
+        `${path} of experiment ${experiment.name} (md5 ${md5}) is not in the DVC cache ${cacheDir}; fetch it with: dvc exp pull <remote> ${experiment.name} (or dvc pull)`,
+      );
     }
   };
   return assembleResult(read, LAYOUT, (path) => `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`);
@@ -63,14 +68,18 @@ function readWorkspaceFile(path: string): Uint8Array {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StageError(`${path}: cannot read it: ${code === "ENOENT" ? "the file does not exist" : (error as Error).message}`);
+    throw new StageError(
+      `${path}: cannot read it: ${code === "ENOENT" ? "the file does not exist" : (error as Error).message}`,
+    );
   }
 }
 
 function checked(command: string, args: string[]): string {
   const result = run(command, args);
   if (result.status !== 0) {
-    throw new StageError(`${command} ${args.join(" ")} failed (exit ${result.status ?? "signal"}): ${result.stderr.toString("utf8").trim()}`);
+    throw new StageError(
+      `${command} ${args.join(" ")} failed (exit ${result.status ?? "signal"}): ${result.stderr.toString("utf8").trim()}`,
+    );
   }
   return result.stdout.toString("utf8");
 }
@@ -82,7 +91,9 @@ function run(command: string, args: string[]): { status: number | null; stdout: 
   });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new StageError(missing ? `${command} is not installed or not on PATH` : `${command}: ${result.error.message}`);
+    throw new StageError(
+      missing ? `${command} is not installed or not on PATH` : `${command}: ${result.error.message}`,
+    );
   }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -76,7 +76,7 @@ export function collectMetrics(files: ReadonlyArray<{ path: string; json: unknow
         if (key in out) throw new StageError(`${path}: metric "${key}" is also defined by another metrics file`);
         out[key] = value;
       } else if (Array.isArray(value)) {
-        value.forEach((item, index) => visit(item, join(key, String(index))));
+        for (const [index, item] of value.entries()) visit(item, join(key, String(index)));
       } else if (isRecord(value)) {
         for (const [child, item] of Object.entries(value)) visit(item, join(key, child));
       }
@@ -171,5 +171,7 @@ export function provenanceTags(provenance: Provenance): Record<string, string> {
     "dvc.baseline_rev": provenance.baselineRev,
     "dvc.exp_rev": provenance.expRev,
   };
-  return Object.fromEntries(Object.entries(tags).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+  return Object.fromEntries(
+    Object.entries(tags).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
 }

@@ -54,7 +54,9 @@ export const updateRunResponse = z.object({ run_info: runInfo });
 export const emptyResponse = z.object({});
 export const listArtifactsResponse = z.object({
   root_uri: z.string().optional(),
-  files: z.array(z.object({ path: z.string(), is_dir: z.boolean().default(false), file_size: z.number().optional() })).default([]),
+  files: z
+    .array(z.object({ path: z.string(), is_dir: z.boolean().default(false), file_size: z.number().optional() }))
+    .default([]),
   next_page_token: z.string().optional(),
 });
 

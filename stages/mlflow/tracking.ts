@@ -43,7 +43,9 @@ export function parseTrackingUri(text: string, source: string): string {
     throw new StageError(`${source} = ${JSON.stringify(redactUri(text))}: not a URI; expected http(s)://host:port`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new StageError(`${source} = ${JSON.stringify(redactUri(text))}: only http and https tracking URIs are supported`);
+    throw new StageError(
+      `${source} = ${JSON.stringify(redactUri(text))}: only http and https tracking URIs are supported`,
+    );
   }
   if (url.username !== "" || url.password !== "") {
     throw new StageError(
@@ -69,7 +71,9 @@ export function credentialsFromEnv(env: Env): Credentials {
   if (username !== undefined && password !== undefined) return { kind: "basic", username, password };
   if ((username === undefined) !== (password === undefined) && token === undefined) {
     const missing = username === undefined ? "MLFLOW_TRACKING_USERNAME" : "MLFLOW_TRACKING_PASSWORD";
-    throw new StageError(`basic auth needs both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD; ${missing} is not set`);
+    throw new StageError(
+      `basic auth needs both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD; ${missing} is not set`,
+    );
   }
   if (token !== undefined) return { kind: "bearer", token };
   return { kind: "none" };

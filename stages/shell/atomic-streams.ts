@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -20,14 +20,14 @@ export async function writeStreamed(
   const streams = temporaries.map((temporary) => createWriteStream(temporary));
   try {
     await write(streams.slice(0, paths.length));
-    Object.values(texts).forEach((text, i) => streams[paths.length + i]?.end(text));
+    for (const [i, text] of Object.values(texts).entries()) streams[paths.length + i]?.end(text);
     await Promise.all(streams.map(finish));
   } catch (error) {
     for (const stream of streams) stream.destroy();
     for (const temporary of temporaries) rmSync(temporary, { force: true });
     throw error;
   }
-  temporaries.forEach((temporary, i) => renameSync(temporary, allPaths[i] as string));
+  for (const [i, temporary] of temporaries.entries()) renameSync(temporary, allPaths[i] as string);
 }
 
 /** Writes text pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */

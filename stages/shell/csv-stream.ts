@@ -1,11 +1,21 @@
-import { type Options, type Parser, parse } from "csv-parse";
-import { stringify } from "csv-stringify";
 import { once } from "node:events";
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { CLASSES, FEATURES, HEADER, type Row, checkHeader, emptyFileMessage, formatRecord, noRowsMessage, parseRow } from "../core/dataset.ts";
-import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
+import { type Options, type Parser, parse } from "csv-parse";
+import { stringify } from "csv-stringify";
+import {
+  CLASSES,
+  checkHeader,
+  emptyFileMessage,
+  FEATURES,
+  formatRecord,
+  HEADER,
+  noRowsMessage,
+  parseRow,
+  type Row,
+} from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
+import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
 import { writeStreamed } from "./atomic-streams.ts";
 
 /**
@@ -24,10 +34,11 @@ export async function readRows(path: string, onRow: (row: Row) => void): Promise
   let records = 0;
   try {
     for await (const record of parseFile(path, PARSE_OPTIONS) as AsyncIterable<string[]>) {
-      const check = (where: string, line: number) => (records === 0 ? checkHeader(record, line, path) : parseRow(record, where));
-      let row: Row | void;
+      const check = (where: string, line: number) =>
+        records === 0 ? checkHeader(record, line, path) : parseRow(record, where);
+      let row: Row | undefined;
       try {
-        row = check(path, 1);
+        row = check(path, 1) ?? undefined;
       } catch (error) {
         const line = await lineOfRecord(path, records);
         check(`${path} line ${line}`, line); // throws again, now naming the line
@@ -55,7 +66,9 @@ function parseFile(path: string, options: Options): Parser {
 async function lineOfRecord(path: string, index: number): Promise<number> {
   let seen = 0;
   // With `info: true` each record comes as { record, info }; csv-parse's types do not express that.
-  for await (const { info } of parseFile(path, { ...PARSE_OPTIONS, info: true }) as AsyncIterable<{ info: { lines: number } }>) {
+  for await (const { info } of parseFile(path, { ...PARSE_OPTIONS, info: true }) as AsyncIterable<{
+    info: { lines: number };
+  }>) {
     if (seen++ === index) return info.lines;
   }
   return 0;
@@ -72,8 +85,10 @@ function readError(error: unknown, path: string): Error {
   if (error instanceof StageError) return error;
   const { code, lines } = error as NodeJS.ErrnoException & { lines?: number };
   if (code === "ENOENT") return new StageError(`${path}: cannot read it: the file does not exist`);
-  if (code !== undefined && code.startsWith("CSV_")) {
-    return new StageError(`${lines === undefined ? path : `${path} line ${lines}`}: not valid CSV: ${(error as Error).message}`);
+  if (code?.startsWith("CSV_")) {
+    return new StageError(
+      `${lines === undefined ? path : `${path} line ${lines}`}: not valid CSV: ${(error as Error).message}`,
+    );
   }
   return new StageError(`${path}: cannot read it: ${(error as Error).message}`);
 }
@@ -88,26 +103,30 @@ export async function writeTables(
   rows: Iterable<{ table: number; row: Row }>,
   texts: Record<string, string> = {},
 ): Promise<void> {
-  await writeStreamed(paths, async (files) => {
-    const writers = files.map((file) => {
-      const stringifier = stringify();
-      return { stringifier, done: pipeline(stringifier, file) };
-    });
-    try {
-      for (const { stringifier } of writers) stringifier.write([...HEADER]);
-      for (const { table, row } of rows) {
-        const { stringifier } = writers[table] as (typeof writers)[number];
-        // Wait only when the stream's buffer is full: an await per row would cost more than the writing.
-        if (!stringifier.write(formatRecord(row))) await once(stringifier, "drain");
+  await writeStreamed(
+    paths,
+    async (files) => {
+      const writers = files.map((file) => {
+        const stringifier = stringify();
+        return { stringifier, done: pipeline(stringifier, file) };
+      });
+      try {
+        for (const { stringifier } of writers) stringifier.write([...HEADER]);
+        for (const { table, row } of rows) {
+          const { stringifier } = writers[table] as (typeof writers)[number];
+          // Wait only when the stream's buffer is full: an await per row would cost more than the writing.
+          if (!stringifier.write(formatRecord(row))) await once(stringifier, "drain");
+        }
+        for (const { stringifier } of writers) stringifier.end();
+        await Promise.all(writers.map(({ done }) => done));
+      } catch (error) {
+        for (const { stringifier } of writers) stringifier.destroy();
+        await Promise.allSettled(writers.map(({ done }) => done));
+        throw error;
       }
-      for (const { stringifier } of writers) stringifier.end();
-      await Promise.all(writers.map(({ done }) => done));
-    } catch (error) {
-      for (const { stringifier } of writers) stringifier.destroy();
-      await Promise.allSettled(writers.map(({ done }) => done));
-      throw error;
-    }
-  }, texts);
+    },
+    texts,
+  );
 }
 
 /** Rows of one table, tagged for writeTables. */

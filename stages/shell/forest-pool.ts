@@ -87,11 +87,19 @@ function startWorker(job: PoolJob): Worker {
 }
 
 function sharedMatrix(matrix: FeatureMatrix): FeatureMatrix {
-  return { ...matrix, columns: matrix.columns.map((column) => shared(column, Float64Array)), labels: shared(matrix.labels, Uint8Array) };
+  return {
+    ...matrix,
+    columns: matrix.columns.map((column) => shared(column, Float64Array)),
+    labels: shared(matrix.labels, Uint8Array),
+  };
 }
 
 function sharedColumn(column: SortedColumn): SortedColumn {
-  return { rows: shared(column.rows, Int32Array), values: shared(column.values, Float64Array), labels: shared(column.labels, Uint8Array) };
+  return {
+    rows: shared(column.rows, Int32Array),
+    values: shared(column.values, Float64Array),
+    labels: shared(column.labels, Uint8Array),
+  };
 }
 
 type TypedArrayOf<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };

@@ -11,5 +11,10 @@ if (parentPort === null) throw new Error("forest-worker.ts runs only as a worker
 for (let index = Atomics.add(job.nextTree, 0, 1); index < job.settings.trees; index = Atomics.add(job.nextTree, 0, 1)) {
   const tree = growForestTree(job.matrix, job.sortedColumns, job.settings, index);
   const message: TreeMessage = { index, tree };
-  parentPort.postMessage(message, [tree.feature.buffer, tree.threshold.buffer, tree.left.buffer, tree.right.buffer] as ArrayBuffer[]);
+  parentPort.postMessage(message, [
+    tree.feature.buffer,
+    tree.threshold.buffer,
+    tree.left.buffer,
+    tree.right.buffer,
+  ] as ArrayBuffer[]);
 }

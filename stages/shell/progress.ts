@@ -11,6 +11,8 @@ export function progressPrinter(label: string): (done: number, total: number) =>
     lastPrinted = now;
     const elapsed = (now - started) / 1000;
     const left = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
-    process.stderr.write(`${label}: ${done}/${total} cells, ${elapsed.toFixed(0)} s elapsed, ~${left.toFixed(0)} s left\n`);
+    process.stderr.write(
+      `${label}: ${done}/${total} cells, ${elapsed.toFixed(0)} s elapsed, ~${left.toFixed(0)} s left\n`,
+    );
   };
 }

@@ -14,8 +14,12 @@ export const THREADS_VARIABLE = "POISONLAB_THREADS";
  * Trains params.engine: poisonlab-forest on worker threads where the forest is big enough to pay for
  * them, anything else in this thread. Returns the model file, ready for modelFileText.
  */
-export async function trainModelOnThreads(matrix: FeatureMatrix, params: TrainParams): Promise<{ model: ModelFile; threads: number }> {
-  const threads = params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
+export async function trainModelOnThreads(
+  matrix: FeatureMatrix,
+  params: TrainParams,
+): Promise<{ model: ModelFile; threads: number }> {
+  const threads =
+    params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
   if (threads === 1) return { model: trainModel(matrix, params), threads };
   const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads);
   return { model: wrapModel(params, new ForestFile(forest)), threads };
@@ -26,7 +30,9 @@ function threadLimit(): number {
   if (value === undefined || value === "") return availableParallelism();
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new StageError(`${THREADS_VARIABLE} = "${value}": expected a whole number of threads, at least 1 (unset: one per core)`);
+    throw new StageError(
+      `${THREADS_VARIABLE} = "${value}": expected a whole number of threads, at least 1 (unset: one per core)`,
+    );
   }
   return threads;
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 const RAW = "data/raw/iris.csv";
 const HEADER = "sepal_length,sepal_width,petal_length,petal_width,species";
@@ -30,7 +30,10 @@ describe("bad input", () => {
     repo.write(RAW, bad);
     const result = repo.run("dvc", ["repro"]);
     assert.notEqual(result.status, 0);
-    assert.match(result.stderr + result.stdout, /poisonlab prepare: data\/raw\/iris\.csv line 3, column sepal_width: "three" is not a finite number/);
+    assert.match(
+      result.stderr + result.stdout,
+      /poisonlab prepare: data\/raw\/iris\.csv line 3, column sepal_width: "three" is not a finite number/,
+    );
     assert.ok(!repo.exists("data/prepared"), "no output folder");
     assert.equal(repo.read(RAW), bad, "raw data never modified");
     repo.write(RAW, rawText);
@@ -38,9 +41,21 @@ describe("bad input", () => {
 
   const rawCases: Array<[string, string, RegExp]> = [
     ["an empty file", "", /data\/raw\/iris\.csv: the file is empty/],
-    ["a missing column", "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n", /data\/raw\/iris\.csv line 1: expected the header/],
-    ["an unknown class", `${HEADER}\n5.1,3.5,1.4,0.2,rosa\n`, /data\/raw\/iris\.csv line 2, column species: unknown class "rosa"/],
-    ["a ragged row", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,setosa\n`, /data\/raw\/iris\.csv line 3: expected 5 fields, found 3/],
+    [
+      "a missing column",
+      "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n",
+      /data\/raw\/iris\.csv line 1: expected the header/,
+    ],
+    [
+      "an unknown class",
+      `${HEADER}\n5.1,3.5,1.4,0.2,rosa\n`,
+      /data\/raw\/iris\.csv line 2, column species: unknown class "rosa"/,
+    ],
+    [
+      "a ragged row",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,setosa\n`,
+      /data\/raw\/iris\.csv line 3: expected 5 fields, found 3/,
+    ],
   ];
   for (const [what, text, message] of rawCases) {
     it(`prepare rejects ${what} in one line of stderr and exits 1`, () => {
@@ -59,7 +74,13 @@ describe("bad input", () => {
     ["poison", "rate: 0.1", "rate: 1.5", "a rate above 1", /poison\.rate = 1\.5: Too big/],
     ["poison", "method: label_flip", "method: noise", "an unknown method", /poison\.method = "noise": Invalid option/],
     ["poison", "rate: 0.1", "rate: 0.1\n  strength: 3", "an unknown key", /poison\.strength = 3: unknown key/],
-    ["prepare", "test_size: 0.2", "test_size: big", "a wrong type", /prepare\.test_size = "big": Invalid input: expected number/],
+    [
+      "prepare",
+      "test_size: 0.2",
+      "test_size: big",
+      "a wrong type",
+      /prepare\.test_size = "big": Invalid input: expected number/,
+    ],
     ["train", "n_estimators: 100", "n_estimators: 0", "zero trees", /train\.n_estimators = 0: Too small/],
   ];
   for (const [stage, from, to, what, message] of paramCases) {
@@ -78,6 +99,9 @@ describe("bad input", () => {
   it("a stage whose input is missing names the file", () => {
     const result = runStage(repo, "poison");
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /poisonlab poison: data\/prepared\/train\.csv: cannot read it: the file does not exist/);
+    assert.match(
+      result.stderr,
+      /poisonlab poison: data\/prepared\/train\.csv: cannot read it: the file does not exist/,
+    );
   });
 });

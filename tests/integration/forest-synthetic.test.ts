@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synthetic", () => {
   let repo: TempRepo;
@@ -13,12 +13,25 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synth
   before(() => {
     repo = createTempRepo();
     // Up to evaluate: the stages after it (study, report, ...) do not read these params and have their own tests.
-    output = repo.dvc("exp", "run", "evaluate", "-S", "train.engine=poisonlab-forest", "-S", "prepare.source=synthetic", "-S", "prepare.rows=5000");
+    output = repo.dvc(
+      "exp",
+      "run",
+      "evaluate",
+      "-S",
+      "train.engine=poisonlab-forest",
+      "-S",
+      "prepare.source=synthetic",
+      "-S",
+      "prepare.rows=5000",
+    );
   });
   after(() => repo.remove());
 
   it("generates, splits, poisons, trains and scores 5000 synthetic rows", () => {
-    assert.match(output, /prepare: 5000 synthetic rows fitted to data\/raw\/iris\.csv -> 4001 train \(data\/prepared\/train\.csv\), 999 test/);
+    assert.match(
+      output,
+      /prepare: 5000 synthetic rows fitted to data\/raw\/iris\.csv -> 4001 train \(data\/prepared\/train\.csv\), 999 test/,
+    );
     assert.match(output, /train: poisonlab-forest, 100 trees on 4001 rows -> models\/model\.json/);
     assert.equal(repo.read("data/prepared/train.csv").trimEnd().split("\n").length, 4002);
     const model = JSON.parse(repo.read("models/model.json"));
@@ -33,7 +46,12 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synth
 
   it("records the new params in dvc.lock and re-runs nothing the second time", () => {
     const lock = parse(repo.read("dvc.lock"));
-    assert.deepEqual(lock.stages.prepare.params["params.yaml"].prepare, { seed: 42, test_size: 0.2, source: "synthetic", rows: 5000 });
+    assert.deepEqual(lock.stages.prepare.params["params.yaml"].prepare, {
+      seed: 42,
+      test_size: 0.2,
+      source: "synthetic",
+      rows: 5000,
+    });
     assert.equal(lock.stages.train.params["params.yaml"].train.engine, "poisonlab-forest");
     assert.match(repo.dvc("repro", "evaluate"), /Data and pipelines are up to date/);
   });
@@ -57,6 +75,9 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synth
   it("refuses a POISONLAB_THREADS that is not a number of threads, naming it", () => {
     const result = repo.run("node", ["--import", "tsx", "stages/train.ts"], { env: { POISONLAB_THREADS: "many" } });
     assert.notEqual(result.status, 0);
-    assert.match(result.stderr, /^poisonlab train: POISONLAB_THREADS = "many": expected a whole number of threads, at least 1/);
+    assert.match(
+      result.stderr,
+      /^poisonlab train: POISONLAB_THREADS = "many": expected a whole number of threads, at least 1/,
+    );
   });
 });

@@ -5,14 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
 import { stagesRun } from "../support/dvc-output.ts";
 import { type MlflowServer, settleConnections, startMlflowServer } from "../support/mlflow-server.ts";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 // Made up at run time: a constant would be found in this very file, copied into the test repository.
 const WRONG_PASSWORD = `wrong-${randomBytes(8).toString("hex")}`;
@@ -68,9 +68,14 @@ describe("the push stage against a basic-auth MLflow server", () => {
   });
 
   it("says that no credentials were given when none are set", () => {
-    const failed = repo.run("dvc", ["repro", "push"], { env: { ...env("", ""), MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" } });
+    const failed = repo.run("dvc", ["repro", "push"], {
+      env: { ...env("", ""), MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" },
+    });
     assert.notEqual(failed.status, 0);
-    assert.match(failed.stdout + failed.stderr, /answered 401 Unauthorized .* The server needs credentials: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN\./);
+    assert.match(
+      failed.stdout + failed.stderr,
+      /answered 401 Unauthorized .* The server needs credentials: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN\./,
+    );
   });
 
   it("pushes with the right credentials, and no credential lands in any file", async () => {
@@ -84,8 +89,15 @@ describe("the push stage against a basic-auth MLflow server", () => {
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.info.status, "FINISHED");
     const files = await client.listArtifacts(runs[0]?.info.run_id ?? "", "metrics");
-    assert.ok(files.some((file) => file.path === "metrics/evaluate.json"), "artifacts go through the authenticated proxy");
-    for (const secret of [admin.password, WRONG_PASSWORD, Buffer.from(`${admin.username}:${admin.password}`).toString("base64")]) {
+    assert.ok(
+      files.some((file) => file.path === "metrics/evaluate.json"),
+      "artifacts go through the authenticated proxy",
+    );
+    for (const secret of [
+      admin.password,
+      WRONG_PASSWORD,
+      Buffer.from(`${admin.username}:${admin.password}`).toString("base64"),
+    ]) {
       assert.ok(!(output.stdout + output.stderr).includes(secret));
       assert.deepEqual(filesContaining(repo.dir, secret), []);
     }

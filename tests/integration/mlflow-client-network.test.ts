@@ -3,7 +3,7 @@
  * to hang, so these use small node:http servers on 127.0.0.1 that answer as a struggling server would.
  */
 import assert from "node:assert/strict";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
@@ -43,7 +43,13 @@ describe("MlflowClient over the network", () => {
   it("retries 503 and 429 with backoff, then succeeds", async () => {
     const server = await serve((_, response, count) => {
       if (count === 1) return json(response, 503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
-      if (count === 2) return json(response, 429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" }, { "retry-after": "0" });
+      if (count === 2)
+        return json(
+          response,
+          429,
+          { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" },
+          { "retry-after": "0" },
+        );
       json(response, 200, experiment);
     });
     const found = await new MlflowClient({ uri: server.uri, credentials: none }, fast).getExperimentByName("x");
@@ -52,31 +58,52 @@ describe("MlflowClient over the network", () => {
   });
 
   it("does not retry a 4xx, and names MLflow's error code and message", async () => {
-    const server = await serve((_, response) => json(response, 400, { error_code: "INVALID_PARAMETER_VALUE", message: "bad key" }));
-    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).logBatch("r", {}), (error: unknown) => {
-      assert.ok(error instanceof MlflowError);
-      assert.equal(error.message, `MLflow at ${server.uri} answered 400 INVALID_PARAMETER_VALUE to POST mlflow/runs/log-batch: bad key.`);
-      return true;
-    });
+    const server = await serve((_, response) =>
+      json(response, 400, { error_code: "INVALID_PARAMETER_VALUE", message: "bad key" }),
+    );
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, fast).logBatch("r", {}),
+      (error: unknown) => {
+        assert.ok(error instanceof MlflowError);
+        assert.equal(
+          error.message,
+          `MLflow at ${server.uri} answered 400 INVALID_PARAMETER_VALUE to POST mlflow/runs/log-batch: bad key.`,
+        );
+        return true;
+      },
+    );
     assert.equal(server.requests.length, 1);
   });
 
   it("gives up after the last retry of a 5xx with the server's own words", async () => {
-    const server = await serve((_, response) => response.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>"));
-    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"), /answered 502 Bad Gateway to GET mlflow\/runs\/get: Bad Gateway\./);
+    const server = await serve((_, response) =>
+      response.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>"),
+    );
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"),
+      /answered 502 Bad Gateway to GET mlflow\/runs\/get: Bad Gateway\./,
+    );
     assert.equal(server.requests.length, 4);
   });
 
   it("sends the token as a bearer header and says which variable it came from on a 401, never its value", async () => {
-    const server = await serve((_, response) => response.writeHead(401, { "content-type": "text/plain" }).end("You are not authenticated."));
+    const server = await serve((_, response) =>
+      response.writeHead(401, { "content-type": "text/plain" }).end("You are not authenticated."),
+    );
     const token = "tok-do-not-print-123";
-    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: { kind: "bearer", token } }, fast).getRun("r"), (error: unknown) => {
-      assert.ok(error instanceof MlflowError);
-      assert.equal(error.status, 401);
-      assert.match(error.message, /answered 401 Unauthorized .*You are not authenticated\. The server did not accept the token in MLFLOW_TRACKING_TOKEN\./);
-      assert.ok(!error.message.includes(token));
-      return true;
-    });
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: { kind: "bearer", token } }, fast).getRun("r"),
+      (error: unknown) => {
+        assert.ok(error instanceof MlflowError);
+        assert.equal(error.status, 401);
+        assert.match(
+          error.message,
+          /answered 401 Unauthorized .*You are not authenticated\. The server did not accept the token in MLFLOW_TRACKING_TOKEN\./,
+        );
+        assert.ok(!error.message.includes(token));
+        return true;
+      },
+    );
     assert.equal(server.requests[0]?.headers.authorization, `Bearer ${token}`);
   });
 
@@ -85,7 +112,10 @@ describe("MlflowClient over the network", () => {
       // never answers
     });
     const client = new MlflowClient({ uri: server.uri, credentials: none }, { ...fast, timeoutMs: 200 });
-    await assert.rejects(client.getRun("r"), new RegExp(`MLflow at ${server.uri} gave no answer to GET mlflow/runs/get within 0.2 s`));
+    await assert.rejects(
+      client.getRun("r"),
+      new RegExp(`MLflow at ${server.uri} gave no answer to GET mlflow/runs/get within 0.2 s`),
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -93,12 +123,17 @@ describe("MlflowClient over the network", () => {
     const uri = `http://127.0.0.1:${await freePort()}`;
     await assert.rejects(
       new MlflowClient({ uri, credentials: none }, fast).getRun("r"),
-      new RegExp(`cannot reach the MLflow server at ${uri}: connection refused \\(4 tries over 0\\.1 s\\)\\. Is it running`),
+      new RegExp(
+        `cannot reach the MLflow server at ${uri}: connection refused \\(4 tries over 0\\.1 s\\)\\. Is it running`,
+      ),
     );
   });
 
   it("rejects an answer that does not match the schema", async () => {
     const server = await serve((_, response) => json(response, 200, { run: { info: { run_id: 5 } } }));
-    await assert.rejects(new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"), /gave an unexpected answer to GET mlflow\/runs\/get:\n✖/);
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"),
+      /gave an unexpected answer to GET mlflow\/runs\/get:\n✖/,
+    );
   });
 });

@@ -7,24 +7,38 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
 import { MlflowError } from "../../stages/mlflow/http-policy.ts";
-import { pushResult, runsWithKey, type PushRequest } from "../../stages/mlflow/push-run.ts";
-import { CONTENT_KEY_TAG, buildResult, contentKey, runName, type PipelineResult } from "../../stages/mlflow/result.ts";
+import { type PushRequest, pushResult, runsWithKey } from "../../stages/mlflow/push-run.ts";
+import { buildResult, CONTENT_KEY_TAG, contentKey, type PipelineResult, runName } from "../../stages/mlflow/result.ts";
 import { type MlflowServer, startMlflowServer } from "../support/mlflow-server.ts";
 
 const encoder = new TextEncoder();
 
 function result(rate: number, accuracy: number): PipelineResult {
-  const params = { poison: { method: "label_flip", rate, seed: 7 }, train: { n_estimators: 100, max_depth: null }, mlflow: { enabled: true } };
+  const params = {
+    poison: { method: "label_flip", rate, seed: 7 },
+    train: { n_estimators: 100, max_depth: null },
+    mlflow: { enabled: true },
+  };
   const metrics = { accuracy, per_class: { setosa: { f1: 1 } }, test_rows: 30 };
-  return buildResult(params, [{ path: "metrics/evaluate.json", json: metrics }], [
-    { path: "metrics/evaluate.json", bytes: encoder.encode(JSON.stringify(metrics)) },
-    { path: "models/model.json", bytes: encoder.encode(`{"trees":${rate}}`) },
-    { path: "params.yaml", bytes: encoder.encode(`poison:\n  rate: ${rate}\n`) },
-  ]);
+  return buildResult(
+    params,
+    [{ path: "metrics/evaluate.json", json: metrics }],
+    [
+      { path: "metrics/evaluate.json", bytes: encoder.encode(JSON.stringify(metrics)) },
+      { path: "models/model.json", bytes: encoder.encode(`{"trees":${rate}}`) },
+      { path: "params.yaml", bytes: encoder.encode(`poison:\n  rate: ${rate}\n`) },
+    ],
+  );
 }
 
 function request(experiment: string, pushed: PipelineResult): PushRequest {
-  return { experiment, result: pushed, key: contentKey(pushed), runName: runName(pushed.params), tags: { "dvc.exp_name": "test-exp" } };
+  return {
+    experiment,
+    result: pushed,
+    key: contentKey(pushed),
+    runName: runName(pushed.params),
+    tags: { "dvc.exp_name": "test-exp" },
+  };
 }
 
 class Interrupted extends Error {}
@@ -69,10 +83,24 @@ describe("pushResult against a real MLflow server", () => {
     assert.equal(tags[CONTENT_KEY_TAG], contentKey(pushed));
     assert.equal(tags["dvc.exp_name"], "test-exp");
     assert.equal(tags["mlflow.runName"], "label_flip-10pct");
-    const listed = [...(await client.listArtifacts(outcome.runId)), ...(await client.listArtifacts(outcome.runId, "metrics")), ...(await client.listArtifacts(outcome.runId, "models"))];
-    assert.deepEqual(listed.filter((f) => !f.is_dir).map((f) => f.path).sort(), ["metrics/evaluate.json", "models/model.json", "params.yaml"]);
+    const listed = [
+      ...(await client.listArtifacts(outcome.runId)),
+      ...(await client.listArtifacts(outcome.runId, "metrics")),
+      ...(await client.listArtifacts(outcome.runId, "models")),
+    ];
+    assert.deepEqual(
+      listed
+        .filter((f) => !f.is_dir)
+        .map((f) => f.path)
+        .sort(),
+      ["metrics/evaluate.json", "models/model.json", "params.yaml"],
+    );
     for (const file of pushed.files) {
-      assert.deepEqual(await client.downloadArtifact(run.info.artifact_uri, file.path), file.bytes, `${file.path} round-trips byte for byte`);
+      assert.deepEqual(
+        await client.downloadArtifact(run.info.artifact_uri, file.path),
+        file.bytes,
+        `${file.path} round-trips byte for byte`,
+      );
     }
   });
 
@@ -115,14 +143,18 @@ describe("pushResult against a real MLflow server", () => {
     assert.equal(done.info.status, "FINISHED");
     assert.equal(done.data.metrics.length, Object.keys(pushed.metrics).length, "each metric logged once");
     for (const metric of done.data.metrics) {
-      const history = await fetch(`${server.uri}/api/2.0/mlflow/metrics/get-history?run_id=${interruptedRun}&metric_key=${metric.key}`).then((r) => r.json());
+      const history = await fetch(
+        `${server.uri}/api/2.0/mlflow/metrics/get-history?run_id=${interruptedRun}&metric_key=${metric.key}`,
+      ).then((r) => r.json());
       assert.equal((history as { metrics: unknown[] }).metrics.length, 1, `${metric.key} has one value, not a repeat`);
     }
   });
 
   it("leaves one run when six pushes of the same result race", async () => {
     const pushed = result(0.2, 0.8);
-    const outcomes = await Promise.all([1, 2, 3, 4, 5, 6].map(() => pushResult(client, request("race", pushed), { now: Date.now })));
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => pushResult(client, request("race", pushed), { now: Date.now })),
+    );
     assert.equal(new Set(outcomes.map((outcome) => outcome.runId)).size, 1);
     assert.equal((await client.getRun(outcomes[0]?.runId ?? "")).info.status, "FINISHED");
     const found = await client.getExperimentByName("race");
@@ -135,11 +167,19 @@ describe("pushResult against a real MLflow server", () => {
       assert.ok(error instanceof MlflowError);
       assert.equal(error.status, 404);
       assert.equal(error.errorCode, "RESOURCE_DOES_NOT_EXIST");
-      assert.match(error.message, new RegExp(`MLflow at ${server.uri} answered 404 RESOURCE_DOES_NOT_EXIST to GET mlflow/runs/get: Run with id=no-such-run not found`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `MLflow at ${server.uri} answered 404 RESOURCE_DOES_NOT_EXIST to GET mlflow/runs/get: Run with id=no-such-run not found`,
+        ),
+      );
       return true;
     });
     const outcome = await pushResult(client, request("immutable", result(0.3, 0.7)), { now: Date.now });
-    await assert.rejects(client.logBatch(outcome.runId, { params: [{ key: "poison.rate", value: "0.9" }] }), /answered 400 INVALID_PARAMETER_VALUE to POST mlflow\/runs\/log-batch: Changing param values is not allowed/);
+    await assert.rejects(
+      client.logBatch(outcome.runId, { params: [{ key: "poison.rate", value: "0.9" }] }),
+      /answered 400 INVALID_PARAMETER_VALUE to POST mlflow\/runs\/log-batch: Changing param values is not allowed/,
+    );
   });
 
   it("completes a push cut off by a server stop once the server is back", async () => {
@@ -156,7 +196,9 @@ describe("pushResult against a real MLflow server", () => {
           }
         },
       }),
-      (error: unknown) => error instanceof MlflowError && /cannot reach the MLflow server at http:\/\/127\.0\.0\.1:\d+: connection refused \(2 tries/.test(error.message),
+      (error: unknown) =>
+        error instanceof MlflowError &&
+        /cannot reach the MLflow server at http:\/\/127\.0\.0\.1:\d+: connection refused \(2 tries/.test(error.message),
     );
     server = await startMlflowServer({ dir: server.dir, port: server.port });
     assert.equal((await client.getRun(cutRun)).info.status, "RUNNING");

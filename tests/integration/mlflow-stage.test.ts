@@ -10,7 +10,7 @@ import { MlflowClient } from "../../stages/mlflow/client.ts";
 import type { Run } from "../../stages/mlflow/schemas.ts";
 import { stagesRun } from "../support/dvc-output.ts";
 import { type MlflowServer, settleConnections, startMlflowServer } from "../support/mlflow-server.ts";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 // The caller's own MLflow settings must not leak into the tests ("" counts as unset).
 const NO_CREDENTIALS = { MLFLOW_TRACKING_TOKEN: "", MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" };
@@ -68,7 +68,10 @@ describe("the push stage", () => {
     setParam(repo, "mlflow", "enabled", true);
     const output = repo.ok("dvc", ["repro", "push"], { env: env() }).stdout;
     assert.deepEqual(stagesRun(output), ["push"], "only the push re-runs: it alone tracks the mlflow params");
-    assert.match(output, /push: pushed as run [0-9a-f]{32} \(label_flip-10pct\) of experiment "poisonlab" at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(
+      output,
+      /push: pushed as run [0-9a-f]{32} \(label_flip-10pct\) of experiment "poisonlab" at http:\/\/127\.0\.0\.1:\d+/,
+    );
     const [only, ...rest] = await runs();
     assert.equal(rest.length, 0);
     assert.ok(only);
@@ -78,17 +81,36 @@ describe("the push stage", () => {
 
     const params = parse(repo.read("params.yaml")) as Record<string, unknown>;
     delete params.mlflow;
-    const expectedParams = Object.fromEntries(leaves(params).map(([key, value]) => [key, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)]));
+    const expectedParams = Object.fromEntries(
+      leaves(params).map(([key, value]) => [
+        key,
+        typeof value === "object" && value !== null ? JSON.stringify(value) : String(value),
+      ]),
+    );
     assert.deepEqual(Object.fromEntries(run.data.params.map((p) => [p.key, p.value])), expectedParams);
 
-    const dvcYaml = parse(repo.read("dvc.yaml")) as { stages: Record<string, { deps?: string[]; metrics?: Array<Record<string, unknown>>; outs?: unknown[]; plots?: Array<Record<string, unknown>> }> };
+    const dvcYaml = parse(repo.read("dvc.yaml")) as {
+      stages: Record<
+        string,
+        {
+          deps?: string[];
+          metrics?: Array<Record<string, unknown>>;
+          outs?: unknown[];
+          plots?: Array<Record<string, unknown>>;
+        }
+      >;
+    };
     const pushDeps = dvcYaml.stages.push?.deps ?? [];
-    const metricsFiles = Object.values(dvcYaml.stages).flatMap((stage) => (stage.metrics ?? []).flatMap((entry) => Object.keys(entry))).filter((path) => pushDeps.includes(path));
+    const metricsFiles = Object.values(dvcYaml.stages)
+      .flatMap((stage) => (stage.metrics ?? []).flatMap((entry) => Object.keys(entry)))
+      .filter((path) => pushDeps.includes(path));
     assert.ok(metricsFiles.includes("metrics/evaluate.json"));
     const expectedMetrics = Object.fromEntries(
       metricsFiles.flatMap((path) => {
         const prefix = path === "metrics/evaluate.json" ? "" : `${path.replace(/^.*\//, "").replace(/\.json$/, "")}.`;
-        return leaves(JSON.parse(repo.read(path))).filter(([, value]) => typeof value === "number").map(([key, value]) => [`${prefix}${key}`, value]);
+        return leaves(JSON.parse(repo.read(path)))
+          .filter(([, value]) => typeof value === "number")
+          .map(([key, value]) => [`${prefix}${key}`, value]);
       }),
     );
     assert.deepEqual(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])), expectedMetrics);
@@ -98,8 +120,16 @@ describe("the push stage", () => {
       const downloaded = await client.downloadArtifact(run.info.artifact_uri, path);
       assert.equal(Buffer.from(downloaded).toString("utf8"), repo.read(path), `${path} is uploaded byte for byte`);
     }
-    const listed = (await Promise.all(["", "metrics", "models"].map((folder) => client.listArtifacts(run.info.run_id, folder)))).flat();
-    assert.deepEqual(listed.filter((file) => !file.is_dir).map((file) => file.path).sort(), [...sent].sort());
+    const listed = (
+      await Promise.all(["", "metrics", "models"].map((folder) => client.listArtifacts(run.info.run_id, folder)))
+    ).flat();
+    assert.deepEqual(
+      listed
+        .filter((file) => !file.is_dir)
+        .map((file) => file.path)
+        .sort(),
+      [...sent].sort(),
+    );
 
     const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
     assert.equal(tags["mlflow.source.git.commit"], repo.git("rev-parse", "HEAD").trim());
@@ -122,7 +152,10 @@ describe("the push stage", () => {
     assert.equal(all.length, 2);
     const latest = await client.getRun(all[1]?.info.run_id ?? "");
     assert.equal(latest.data.params.find((p) => p.key === "poison.rate")?.value, "0.5");
-    assert.equal(latest.data.metrics.find((m) => m.key === "accuracy")?.value, JSON.parse(repo.read("metrics/evaluate.json")).accuracy);
+    assert.equal(
+      latest.data.metrics.find((m) => m.key === "accuracy")?.value,
+      JSON.parse(repo.read("metrics/evaluate.json")).accuracy,
+    );
   });
 
   it("fails with a message naming the URI when the server is down; DVC does not record the push; the next try completes it", async () => {
@@ -130,7 +163,12 @@ describe("the push stage", () => {
     setParam(repo, "poison", "rate", 0.05);
     const failed = repo.run("dvc", ["repro", "push"], { env: env() });
     assert.notEqual(failed.status, 0);
-    assert.match(failed.stderr + failed.stdout, new RegExp(`poisonlab push: cannot reach the MLflow server at ${server.uri}: connection refused \\(4 tries over 3\\.5 s\\)`));
+    assert.match(
+      failed.stderr + failed.stdout,
+      new RegExp(
+        `poisonlab push: cannot reach the MLflow server at ${server.uri}: connection refused \\(4 tries over 3\\.5 s\\)`,
+      ),
+    );
     assert.match(repo.dvc("status", "push"), /push:\s+changed deps:/, "the push is not recorded as done");
     const metrics = JSON.parse(repo.read("metrics/evaluate.json"));
     assert.equal(typeof metrics.accuracy, "number", "the DVC metrics are intact");

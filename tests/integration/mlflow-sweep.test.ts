@@ -10,13 +10,16 @@ import { MlflowClient } from "../../stages/mlflow/client.ts";
 import type { Run } from "../../stages/mlflow/schemas.ts";
 import { type ExperimentRow, experimentsFromShowJson } from "../support/dvc-output.ts";
 import { type MlflowServer, settleConnections, startMlflowServer } from "../support/mlflow-server.ts";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 const NO_CREDENTIALS = { MLFLOW_TRACKING_TOKEN: "", MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" };
 
-const tagsOf = (run: Run): Record<string, string> => Object.fromEntries(run.data.tags.map((tag) => [tag.key, tag.value]));
-const paramOf = (run: Run, key: string): string | undefined => run.data.params.find((param) => param.key === key)?.value;
-const metricOf = (run: Run, key: string): number | string | undefined => run.data.metrics.find((metric) => metric.key === key)?.value;
+const tagsOf = (run: Run): Record<string, string> =>
+  Object.fromEntries(run.data.tags.map((tag) => [tag.key, tag.value]));
+const paramOf = (run: Run, key: string): string | undefined =>
+  run.data.params.find((param) => param.key === key)?.value;
+const metricOf = (run: Run, key: string): number | string | undefined =>
+  run.data.metrics.find((metric) => metric.key === key)?.value;
 
 describe("pushing a queued sweep", () => {
   let repo: TempRepo;
@@ -43,7 +46,18 @@ describe("pushing a queued sweep", () => {
     client = new MlflowClient({ uri: server.uri, credentials: { kind: "none" } });
     // Target push: the experiments reproduce the push and what it depends on, not the independent study.
     repo.dvc("exp", "run", "--queue", "push", "-S", "poison.rate=0,0.05");
-    repo.dvc("exp", "run", "--queue", "push", "-S", "poison.rate=0.1,0.5", "-S", "mlflow.enabled=true", "-S", `mlflow.tracking_uri='${server.uri}'`);
+    repo.dvc(
+      "exp",
+      "run",
+      "--queue",
+      "push",
+      "-S",
+      "poison.rate=0.1,0.5",
+      "-S",
+      "mlflow.enabled=true",
+      "-S",
+      `mlflow.tracking_uri='${server.uri}'`,
+    );
     repo.ok("dvc", ["exp", "run", "--run-all", "-j", "1"], { env: env() });
     experiments = experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json")));
   });
@@ -55,14 +69,19 @@ describe("pushing a queued sweep", () => {
   });
 
   it("runs the four experiments", () => {
-    assert.deepEqual(experiments.map((row) => (row.params.poison as { rate: number }).rate).sort(), [0, 0.05, 0.1, 0.5]);
+    assert.deepEqual(
+      experiments.map((row) => (row.params.poison as { rate: number }).rate).sort(),
+      [0, 0.05, 0.1, 0.5],
+    );
   });
 
   it("tags the runs the stage pushed under dvc exp run with the experiment name and its baseline", async () => {
     const pushed = await runs();
     assert.deepEqual(pushed.map((run) => paramOf(run, "poison.rate")).sort(), ["0.1", "0.5"]);
     for (const run of pushed) {
-      const row = experiments.find((experiment) => String((experiment.params.poison as { rate: number }).rate) === paramOf(run, "poison.rate"));
+      const row = experiments.find(
+        (experiment) => String((experiment.params.poison as { rate: number }).rate) === paramOf(run, "poison.rate"),
+      );
       const tags = tagsOf(run);
       assert.equal(tags["dvc.exp_name"], row?.name);
       assert.equal(tags["dvc.baseline_rev"], baseline);

@@ -4,14 +4,22 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { experimentsFromShowJson, stagesRun } from "../support/dvc-output.ts";
-import { type TempRepo, cloneTempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { cloneTempRepo, createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
-const OUTPUTS = ["data/prepared/train.csv", "data/prepared/test.csv", "data/poisoned/train.csv", "data/poisoned/manifest.json", "models/model.json", "metrics/evaluate.json", "metrics/confusion.json"];
+const OUTPUTS = [
+  "data/prepared/train.csv",
+  "data/prepared/test.csv",
+  "data/poisoned/train.csv",
+  "data/poisoned/manifest.json",
+  "models/model.json",
+  "metrics/evaluate.json",
+  "metrics/confusion.json",
+];
 const UP_TO_DATE = /Data and pipelines are up to date/;
 
 function setParam(repo: TempRepo, section: string, key: string, value: unknown): void {
@@ -55,7 +63,10 @@ describe("dvc repro", () => {
     const forced = repo.dvc("repro", "--force");
     assert.ok(stagesRun(forced).includes("prepare"));
     assert.equal(repo.read("dvc.lock"), committedLock);
-    assert.deepEqual(OUTPUTS.map((output) => repo.read(output)), before);
+    assert.deepEqual(
+      OUTPUTS.map((output) => repo.read(output)),
+      before,
+    );
   });
 
   it("re-runs poison, train and evaluate but not prepare when poison.rate changes", () => {
@@ -93,7 +104,9 @@ describe("dvc experiments", () => {
   });
 
   it("a queued sweep over four rates runs in git-only copies and dvc exp show lists all four with metrics", () => {
-    const earlier = new Set(experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json"))).map((row) => row.name));
+    const earlier = new Set(
+      experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json"))).map((row) => row.name),
+    );
     repo.dvc("exp", "run", "--queue", "-S", "poison.rate=0,0.05,0.1,0.5");
     repo.dvc("exp", "run", "--run-all", "-j", "1");
     const rows = experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json")));
@@ -104,7 +117,9 @@ describe("dvc experiments", () => {
       assert.equal(typeof row.metrics.accuracy, "number", `${row.name} has accuracy`);
       assert.equal(typeof row.metrics.accuracy_on_poisoned_test, "number");
     }
-    const poisonedRows = sweep.map((row) => (row.metrics.poison as { train_rows_poisoned: number }).train_rows_poisoned).sort((a, b) => a - b);
+    const poisonedRows = sweep
+      .map((row) => (row.metrics.poison as { train_rows_poisoned: number }).train_rows_poisoned)
+      .sort((a, b) => a - b);
     assert.deepEqual(poisonedRows, [0, 6, 12, 60]);
   });
 });
@@ -120,7 +135,8 @@ describe("dvc push and pull", () => {
       repo.dvc("push");
       const clone = cloneTempRepo(repo);
       try {
-        for (const output of ["data/prepared/train.csv", "models/model.json"]) assert.ok(!clone.exists(output), `${output} absent before pull`);
+        for (const output of ["data/prepared/train.csv", "models/model.json"])
+          assert.ok(!clone.exists(output), `${output} absent before pull`);
         clone.dvc("pull");
         for (const output of OUTPUTS) assert.equal(clone.read(output), readFileSync(repo.path(output), "utf8"), output);
         assert.match(clone.dvc("status"), UP_TO_DATE);

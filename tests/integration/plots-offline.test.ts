@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { type OfflineBrowser, launchOfflineChromium } from "../support/chromium.ts";
-import { PROJECT_ROOT, type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { pathToFileURL } from "node:url";
+import { launchOfflineChromium, type OfflineBrowser } from "../support/chromium.ts";
+import { createTempRepo, PROJECT_ROOT, type TempRepo } from "../support/temp-repo.ts";
 
 const SCREENSHOT = `${PROJECT_ROOT}/test-artifacts/plots-offline.png`;
 
@@ -73,14 +73,22 @@ describe("npm run plots: DVC plots that open offline", () => {
     const url = pathToFileURL(repo.path("dvc_plots", "index.html")).href;
     const { page, problems } = await browser.open(url);
     const outcomes = (await page.evaluate("Promise.all(window.poisonlabPlots)")) as ChartOutcome[];
-    assert.deepEqual(outcomes.filter((outcome) => !outcome.ok), [], "every chart rendered");
+    assert.deepEqual(
+      outcomes.filter((outcome) => !outcome.ok),
+      [],
+      "every chart rendered",
+    );
     const charts = (await page.evaluate(COUNT_VISIBLE_DATA_MARKS)) as DrawnChart[];
     mkdirSync(`${PROJECT_ROOT}/test-artifacts`, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.equal(charts.length, plotNames.length, `one chart per plot dvc lists (${plotNames.join(", ")})`);
-    for (const chart of charts) assert.ok(chart.dataMarks > 0, `chart ${chart.id} drew ${chart.dataMarks} visible data marks`);
+    for (const chart of charts)
+      assert.ok(chart.dataMarks > 0, `chart ${chart.id} drew ${chart.dataMarks} visible data marks`);
     assert.deepEqual(browser.blocked, [], "the page asked for nothing outside file://");
-    assert.deepEqual(problems.filter((problem) => problem.startsWith("uncaught")), []);
+    assert.deepEqual(
+      problems.filter((problem) => problem.startsWith("uncaught")),
+      [],
+    );
     await page.close();
   });
 
@@ -90,7 +98,10 @@ describe("npm run plots: DVC plots that open offline", () => {
     const { page } = await browser.open(pathToFileURL(repo.path("cdn_plots", "index.html")).href);
     const drawn = await page.evaluate('document.querySelectorAll("svg, canvas").length');
     const blocked = browser.blocked.slice(blockedBefore);
-    assert.ok(blocked.some((url) => url.includes("vega")), `the CDN scripts were requested and blocked: ${blocked.join(", ")}`);
+    assert.ok(
+      blocked.some((url) => url.includes("vega")),
+      `the CDN scripts were requested and blocked: ${blocked.join(", ")}`,
+    );
     assert.equal(drawn, 0);
     await page.close();
   });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { type TempRepo, createTempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 describe("dvc exp run -S defense.method=label -S poison.rate=0.1", () => {
   let repo: TempRepo;
@@ -20,7 +20,10 @@ describe("dvc exp run -S defense.method=label -S poison.rate=0.1", () => {
 
   it("runs the sanitize stage between poison and train", () => {
     const order = ["poison", "sanitize", "train"].map((stage) => output.indexOf(`Running stage '${stage}'`));
-    assert.ok(order.every((at) => at >= 0), output);
+    assert.ok(
+      order.every((at) => at >= 0),
+      output,
+    );
     assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, "poison, then sanitize, then train");
   });
 

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, type Page, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -36,7 +36,9 @@ function isLocal(url: string): boolean {
 
 export async function launchOfflineChromium(): Promise<OfflineBrowser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); npm test does it when run as root`);
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); npm test does it when run as root`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), "poisonlab-chromium-"));
   const blocked: string[] = [];

@@ -67,17 +67,24 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   };
   const args = [
     "server",
-    "--host", "127.0.0.1",
-    "--port", String(port),
-    "--backend-store-uri", `sqlite:///${join(dir, "mlflow.db")}`,
-    "--artifacts-destination", join(dir, "artifacts"),
-    "--workers", "1",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--backend-store-uri",
+    `sqlite:///${join(dir, "mlflow.db")}`,
+    "--artifacts-destination",
+    join(dir, "artifacts"),
+    "--workers",
+    "1",
   ];
   let admin: MlflowServer["admin"];
   if (options.basicAuth) {
     // MLflow 3.17 ships no default admin password (and refuses the old password1234): make one up.
     const passwordFile = join(dir, "admin-password");
-    const password = existsSync(passwordFile) ? readFileSync(passwordFile, "utf8") : `pw-${randomBytes(12).toString("hex")}`;
+    const password = existsSync(passwordFile)
+      ? readFileSync(passwordFile, "utf8")
+      : `pw-${randomBytes(12).toString("hex")}`;
     writeFileSync(passwordFile, password);
     admin = { username: "admin", password };
     const config = join(dir, "basic_auth.ini");
@@ -124,11 +131,14 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   };
   const started = Date.now();
   while (true) {
-    if (exited !== undefined) throw new Error(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
+    if (exited !== undefined)
+      throw new Error(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
     if (await healthy(uri)) break;
     if (Date.now() - started > HEALTH_TIMEOUT_MS) {
       await stop();
-      throw new Error(`mlflow server at ${uri} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log().slice(-3000)}`);
+      throw new Error(
+        `mlflow server at ${uri} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log().slice(-3000)}`,
+      );
     }
     await sleep(250);
   }
@@ -162,7 +172,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -9,13 +9,18 @@ export function nearestCentroid(rows: readonly Row[], classCount = 3): Classifie
   const centroids = Array.from({ length: classCount }, (_, label) => {
     const members = rows.filter((row) => row.label === label);
     const width = rows[0]?.features.length ?? 0;
-    return Array.from({ length: width }, (_, f) => members.reduce((sum, row) => sum + (row.features[f] as number), 0) / Math.max(members.length, 1));
+    return Array.from(
+      { length: width },
+      (_, f) => members.reduce((sum, row) => sum + (row.features[f] as number), 0) / Math.max(members.length, 1),
+    );
   });
   return {
     classCount,
     probabilities(features) {
       return features.map((point) => {
-        const distances = centroids.map((centre) => centre.reduce((sum, value, f) => sum + (value - (point[f] as number)) ** 2, 0));
+        const distances = centroids.map((centre) =>
+          centre.reduce((sum, value, f) => sum + (value - (point[f] as number)) ** 2, 0),
+        );
         const best = distances.indexOf(Math.min(...distances));
         return distances.map((_, k) => (k === best ? 1 : 0));
       });

@@ -36,7 +36,12 @@ export interface RunOptions {
 }
 
 /** Runs a command in `cwd`; output goes through files so leftover children cannot block the caller. */
-export function runCommand(cwd: string, command: string, args: readonly string[], options: RunOptions = {}): CommandResult {
+export function runCommand(
+  cwd: string,
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): CommandResult {
   const logs = mkdtempSync(join(tmpdir(), "poisonlab-cmd-"));
   const outPath = join(logs, "stdout");
   const errPath = join(logs, "stderr");

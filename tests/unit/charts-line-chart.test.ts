@@ -22,7 +22,10 @@ describe("lineChartSpec", () => {
       { x: 0, y: 0.95, series: "label_flip", lower: 0.94, upper: 0.96 },
       { x: 0.5, y: 0.6, series: "label_flip", lower: 0.57, upper: 0.63 },
     ]);
-    assert.deepEqual(spec.layer.map((layer: any) => layer.mark.type), ["area", "line"]);
+    assert.deepEqual(
+      spec.layer.map((layer: any) => layer.mark.type),
+      ["area", "line"],
+    );
     assert.equal(spec.encoding.x.title, "poison rate");
     assert.equal(spec.encoding.color.title, "method");
   });
@@ -32,19 +35,52 @@ describe("lineChartSpec", () => {
       ...OPTIONS,
       fields: { x: "rows", y: "accuracy", series: "rate" },
     }) as any;
-    assert.deepEqual(spec.layer.map((layer: any) => layer.mark.type), ["line"]);
+    assert.deepEqual(
+      spec.layer.map((layer: any) => layer.mark.type),
+      ["line"],
+    );
     assert.equal(spec.data.values[0].series, "0.1");
   });
 
   const bad: Array<[string, unknown[], Partial<LineChartOptions>, RegExp]> = [
     ["no records", [], {}, /no records to draw/],
-    ["a missing y", [{ method: "a", rate: 0, low: 0, high: 1 }], {}, /record 0 has accuracy = \(missing\); expected a finite number/],
-    ["a text x", [{ method: "a", rate: "0.1", accuracy: 1, low: 0, high: 1 }], {}, /record 0 has rate = "0\.1"; expected a finite number/],
+    [
+      "a missing y",
+      [{ method: "a", rate: 0, low: 0, high: 1 }],
+      {},
+      /record 0 has accuracy = \(missing\); expected a finite number/,
+    ],
+    [
+      "a text x",
+      [{ method: "a", rate: "0.1", accuracy: 1, low: 0, high: 1 }],
+      {},
+      /record 0 has rate = "0\.1"; expected a finite number/,
+    ],
     ["NaN", [{ method: "a", rate: 0, accuracy: Number.NaN, low: 0, high: 1 }], {}, /accuracy = null/],
-    ["an empty series", [{ method: "", rate: 0, accuracy: 1, low: 0, high: 1 }], {}, /method = ""; expected a series name/],
-    ["lower above upper", [{ method: "a", rate: 0, accuracy: 1, low: 0.9, high: 0.8 }], {}, /low = 0\.9 above high = 0\.8/],
-    ["a repeated point", [RECORDS[0], RECORDS[0]], {}, /record 1 repeats method = label_flip at rate = 0; one record per point/],
-    ["half a band", RECORDS, { fields: { x: "rate", y: "accuracy", series: "method", lower: "low" } }, /needs both fields\.lower and fields\.upper/],
+    [
+      "an empty series",
+      [{ method: "", rate: 0, accuracy: 1, low: 0, high: 1 }],
+      {},
+      /method = ""; expected a series name/,
+    ],
+    [
+      "lower above upper",
+      [{ method: "a", rate: 0, accuracy: 1, low: 0.9, high: 0.8 }],
+      {},
+      /low = 0\.9 above high = 0\.8/,
+    ],
+    [
+      "a repeated point",
+      [RECORDS[0], RECORDS[0]],
+      {},
+      /record 1 repeats method = label_flip at rate = 0; one record per point/,
+    ],
+    [
+      "half a band",
+      RECORDS,
+      { fields: { x: "rate", y: "accuracy", series: "method", lower: "low" } },
+      /needs both fields\.lower and fields\.upper/,
+    ],
     ["an upside-down y range", RECORDS, { yDomain: [1, 0] }, /yDomain = \[1, 0\]/],
     ["a zero width", RECORDS, { width: 0 }, /width = 0; expected a whole number of pixels/],
   ];
@@ -52,7 +88,10 @@ describe("lineChartSpec", () => {
     it(`rejects ${name} with a message naming the chart, record and value`, () => {
       assert.throws(
         () => lineChartSpec(records as Record<string, unknown>[], { ...OPTIONS, ...options }),
-        (error: unknown) => error instanceof StageError && /line chart "Accuracy by rate"/.test(error.message) && message.test(error.message),
+        (error: unknown) =>
+          error instanceof StageError &&
+          /line chart "Accuracy by rate"/.test(error.message) &&
+          message.test(error.message),
       );
     });
   }
@@ -73,6 +112,9 @@ describe("learningCurveSpec", () => {
   });
 
   it("rejects zero rows on a log axis", () => {
-    assert.throws(() => learningCurveSpec([{ rate: 0, rows: 0, accuracy: 0.5 }], options), /rows = 0; a log x axis needs values above 0/);
+    assert.throws(
+      () => learningCurveSpec([{ rate: 0, rows: 0, accuracy: 0.5 }], options),
+      /rows = 0; a log x axis needs values above 0/,
+    );
   });
 });

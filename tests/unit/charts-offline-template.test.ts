@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PLOT_DIVS, offlinePlotsTemplate } from "../../stages/charts/offline-plots-template.ts";
+import { offlinePlotsTemplate, PLOT_DIVS } from "../../stages/charts/offline-plots-template.ts";
 import { StageError } from "../../stages/core/errors.ts";
 
 const SCRIPTS = [
@@ -15,7 +15,10 @@ describe("offlinePlotsTemplate", () => {
     assert.ok(!html.includes("{scripts}"), "DVC would put its CDN <script> tags there");
     assert.ok(html.indexOf("window.vega = {};") < html.indexOf("window.vegaLite = {};"));
     assert.doesNotMatch(html, /<script[^>]+src=/);
-    assert.ok(html.indexOf("window.vegaLite = {};") < html.indexOf("window.poisonlabPlots"), "the wrapper comes after vega-embed");
+    assert.ok(
+      html.indexOf("window.vegaLite = {};") < html.indexOf("window.poisonlabPlots"),
+      "the wrapper comes after vega-embed",
+    );
   });
 
   const bad: Array<[string, string, RegExp]> = [
@@ -26,7 +29,10 @@ describe("offlinePlotsTemplate", () => {
   ];
   for (const [name, source, message] of bad) {
     it(`refuses a bundle with ${name}`, () => {
-      assert.throws(() => offlinePlotsTemplate([{ label: "vega 6", source }]), (error: unknown) => error instanceof StageError && message.test(error.message));
+      assert.throws(
+        () => offlinePlotsTemplate([{ label: "vega 6", source }]),
+        (error: unknown) => error instanceof StageError && message.test(error.message),
+      );
     });
   }
 });

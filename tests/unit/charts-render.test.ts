@@ -8,7 +8,13 @@ import { StageError } from "../../stages/core/errors.ts";
 const METHODS = ["label_flip", "feature_noise", "inject"];
 const RATES = [0, 0.1, 0.5];
 const DEGRADATION = METHODS.flatMap((method, index) =>
-  RATES.map((rate) => ({ method, rate, accuracy: 0.95 - rate * (index + 1) * 0.2, low: 0.9 - rate * (index + 1) * 0.2, high: 0.97 - rate * (index + 1) * 0.2 })),
+  RATES.map((rate) => ({
+    method,
+    rate,
+    accuracy: 0.95 - rate * (index + 1) * 0.2,
+    low: 0.9 - rate * (index + 1) * 0.2,
+    high: 0.97 - rate * (index + 1) * 0.2,
+  })),
 );
 const DEGRADATION_SPEC = lineChartSpec(DEGRADATION, {
   fields: { x: "rate", y: "accuracy", series: "method", lower: "low", upper: "high" },
@@ -28,18 +34,32 @@ describe("renderSvg", () => {
   it("draws one line and one band path per series", async () => {
     const svg = await renderSvg(DEGRADATION_SPEC);
     assert.ok(svg.startsWith("<svg "), "a standalone SVG document");
-    assert.equal(markPaths(svg, "line").reduce((sum, count) => sum + count, 0), METHODS.length);
-    assert.equal(markPaths(svg, "area").reduce((sum, count) => sum + count, 0), METHODS.length);
+    assert.equal(
+      markPaths(svg, "line").reduce((sum, count) => sum + count, 0),
+      METHODS.length,
+    );
+    assert.equal(
+      markPaths(svg, "area").reduce((sum, count) => sum + count, 0),
+      METHODS.length,
+    );
     for (const method of METHODS) assert.ok(svg.includes(`>${method}</text>`), `legend names ${method}`);
   });
 
   it("gives byte-identical SVG for the same spec, even after rendering other charts", async () => {
     const first = await renderSvg(DEGRADATION_SPEC);
-    await renderSvg(learningCurveSpec([{ rate: 0, rows: 10, accuracy: 0.8 }, { rate: 0, rows: 90, accuracy: 0.9 }], {
-      fields: { x: "rows", y: "accuracy", series: "rate" },
-      yTitle: "accuracy",
-      yDomain: [0, 1],
-    }));
+    await renderSvg(
+      learningCurveSpec(
+        [
+          { rate: 0, rows: 10, accuracy: 0.8 },
+          { rate: 0, rows: 90, accuracy: 0.9 },
+        ],
+        {
+          fields: { x: "rows", y: "accuracy", series: "rate" },
+          yTitle: "accuracy",
+          yDomain: [0, 1],
+        },
+      ),
+    );
     const second = await renderSvg(structuredClone(DEGRADATION_SPEC));
     assert.match(first, /clip-path="url\(#clip\d+\)"/);
     assert.equal(second, first);
@@ -47,11 +67,22 @@ describe("renderSvg", () => {
 
   it("refuses a spec that asks to load data from a file or URL", async () => {
     const spec = { data: { url: "data/cars.json" }, mark: "point" } as TopLevelSpec;
-    await assert.rejects(renderSvg(spec), (error: unknown) => error instanceof StageError && /data must be inline.*data\/cars\.json/.test(error.message));
+    await assert.rejects(
+      renderSvg(spec),
+      (error: unknown) => error instanceof StageError && /data must be inline.*data\/cars\.json/.test(error.message),
+    );
   });
 
   it("turns a vega-lite warning into an error naming the chart", async () => {
-    const spec = { title: "broken", data: { values: [{ a: 1 }] }, mark: "bar", encoding: { x: { type: "quantitative" } } } as TopLevelSpec;
-    await assert.rejects(renderSvg(spec), (error: unknown) => error instanceof StageError && /chart "broken": warning: /.test(error.message));
+    const spec = {
+      title: "broken",
+      data: { values: [{ a: 1 }] },
+      mark: "bar",
+      encoding: { x: { type: "quantitative" } },
+    } as TopLevelSpec;
+    await assert.rejects(
+      renderSvg(spec),
+      (error: unknown) => error instanceof StageError && /chart "broken": warning: /.test(error.message),
+    );
   });
 });

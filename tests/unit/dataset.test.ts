@@ -16,24 +16,46 @@ describe("parseTable", () => {
     assert.equal(formatTable(rows), text);
   });
 
-
   const badFiles: Array<[string, string, RegExp]> = [
     ["an empty file", "", /^raw\.csv: the file is empty/],
-    ["a missing column", "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n", /^raw\.csv line 1: expected the header/],
-    ["a non-numeric value", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,abc,1.4,0.2,setosa\n`, /^raw\.csv line 3, column sepal_width: "abc" is not a finite number/],
-    ["an empty value", `${HEADER}\n5.1,,1.4,0.2,setosa\n`, /^raw\.csv line 2, column sepal_width: "" is not a finite number/],
-    ["an unknown class", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,1.4,0.2,rosa\n`, /^raw\.csv line 3, column species: unknown class "rosa"/],
-    ["a ragged row", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,1.4,setosa\n`, /^raw\.csv line 3: expected 5 fields, found 4/],
+    [
+      "a missing column",
+      "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n",
+      /^raw\.csv line 1: expected the header/,
+    ],
+    [
+      "a non-numeric value",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,abc,1.4,0.2,setosa\n`,
+      /^raw\.csv line 3, column sepal_width: "abc" is not a finite number/,
+    ],
+    [
+      "an empty value",
+      `${HEADER}\n5.1,,1.4,0.2,setosa\n`,
+      /^raw\.csv line 2, column sepal_width: "" is not a finite number/,
+    ],
+    [
+      "an unknown class",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,1.4,0.2,rosa\n`,
+      /^raw\.csv line 3, column species: unknown class "rosa"/,
+    ],
+    [
+      "a ragged row",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,1.4,setosa\n`,
+      /^raw\.csv line 3: expected 5 fields, found 4/,
+    ],
     ["a header alone", `${HEADER}\n`, /^raw\.csv: no data rows/],
     ["an unclosed quote", `${HEADER}\n"5.1,3.5,1.4,0.2,setosa\n`, /^raw\.csv line \d+: not valid CSV/],
   ];
   for (const [what, text, message] of badFiles) {
     it(`rejects ${what} with a StageError naming the file and line`, () => {
-      assert.throws(() => parseTable(text, "raw.csv"), (error: unknown) => {
-        assert.ok(error instanceof StageError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseTable(text, "raw.csv"),
+        (error: unknown) => {
+          assert.ok(error instanceof StageError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 
@@ -56,6 +78,11 @@ describe("featureRanges", () => {
       { features: [1, 5, 3, 0], label: 0 },
       { features: [2, 4, 3, -1], label: 1 },
     ]);
-    assert.deepEqual(ranges, [[1, 2], [4, 5], [3, 3], [-1, 0]]);
+    assert.deepEqual(ranges, [
+      [1, 2],
+      [4, 5],
+      [3, 3],
+      [-1, 0],
+    ]);
   });
 });

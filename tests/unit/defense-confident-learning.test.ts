@@ -1,14 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { argmax, confidentThresholds, countConfidentJoint, findLabelIssues, roundPreservingSum } from "../../stages/core/defense/confident-learning.ts";
+import {
+  argmax,
+  confidentThresholds,
+  countConfidentJoint,
+  findLabelIssues,
+  roundPreservingSum,
+} from "../../stages/core/defense/confident-learning.ts";
 
 // Out-of-fold probabilities where the answer is known: rows 0-3 are class 0, rows 4-7 class 1, rows 8-11
 // class 2, all confidently; row 3 is labelled 1 but looks like class 0, row 9 is labelled 0 but looks like 2.
 const labels = [0, 0, 0, 1, 1, 1, 1, 1, 2, 0, 2, 2];
 const probabilities = [
-  [0.9, 0.05, 0.05], [0.8, 0.1, 0.1], [0.85, 0.1, 0.05], [0.9, 0.05, 0.05],
-  [0.1, 0.8, 0.1], [0.05, 0.9, 0.05], [0.1, 0.85, 0.05], [0.2, 0.7, 0.1],
-  [0.05, 0.05, 0.9], [0.05, 0.1, 0.85], [0.1, 0.1, 0.8], [0.05, 0.15, 0.8],
+  [0.9, 0.05, 0.05],
+  [0.8, 0.1, 0.1],
+  [0.85, 0.1, 0.05],
+  [0.9, 0.05, 0.05],
+  [0.1, 0.8, 0.1],
+  [0.05, 0.9, 0.05],
+  [0.1, 0.85, 0.05],
+  [0.2, 0.7, 0.1],
+  [0.05, 0.05, 0.9],
+  [0.05, 0.1, 0.85],
+  [0.1, 0.1, 0.8],
+  [0.05, 0.15, 0.8],
 ];
 
 describe("confident learning", () => {
@@ -29,7 +44,10 @@ describe("confident learning", () => {
 
   it("flags exactly the mislabelled rows and suggests their true class", () => {
     const issues = findLabelIssues(labels, probabilities);
-    assert.deepEqual(issues.flags.flatMap((flag, i) => (flag ? [i] : [])), [3, 9]);
+    assert.deepEqual(
+      issues.flags.flatMap((flag, i) => (flag ? [i] : [])),
+      [3, 9],
+    );
     assert.equal(issues.suggested[3], 0);
     assert.equal(issues.suggested[9], 2);
   });
@@ -43,7 +61,14 @@ describe("confident learning", () => {
 
   it("never flags a row whose given label is its most probable class", () => {
     const clean = [0, 1, 2, 0, 1, 2];
-    const shares = [[0.6, 0.3, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5], [0.9, 0.1, 0], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]];
+    const shares = [
+      [0.6, 0.3, 0.1],
+      [0.3, 0.4, 0.3],
+      [0.2, 0.3, 0.5],
+      [0.9, 0.1, 0],
+      [0.1, 0.8, 0.1],
+      [0.1, 0.1, 0.8],
+    ];
     assert.deepEqual(findLabelIssues(clean, shares).flags, new Array(6).fill(false));
   });
 });

@@ -10,7 +10,15 @@ import { type DefenseParams, defenseParams, parseSection } from "../../stages/co
 import { createRng } from "../../stages/core/rng.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 
-const DEFAULTS: DefenseParams = { method: "none", folds: 5, k: 5, outlier_k: 3, knn_threshold: 0.5, contamination: 0.05, seed: 1 };
+const DEFAULTS: DefenseParams = {
+  method: "none",
+  folds: 5,
+  k: 5,
+  outlier_k: 3,
+  knn_threshold: 0.5,
+  contamination: 0.05,
+  seed: 1,
+};
 
 /**
  * Three well-separated clusters of 20 rows (class = cluster) on a jittered grid; rows 3 and 25 get a wrong
@@ -20,7 +28,15 @@ function constructed(): { rows: Row[]; flipped: number[]; outlier: number } {
   const rows: Row[] = Array.from({ length: 60 }, (_, i) => {
     const label = Math.floor(i / 20);
     const j = i % 20;
-    return { features: [label * 10 + (j % 5) * 0.3, label * 10 + Math.floor(j / 5) * 0.3, 1 + (j % 3) * 0.1, 2 + (j % 4) * 0.1], label };
+    return {
+      features: [
+        label * 10 + (j % 5) * 0.3,
+        label * 10 + Math.floor(j / 5) * 0.3,
+        1 + (j % 3) * 0.1,
+        2 + (j % 4) * 0.1,
+      ],
+      label,
+    };
   });
   (rows[3] as Row).label = 1;
   (rows[25] as Row).label = 2;
@@ -46,7 +62,15 @@ describe("detect", () => {
   });
 
   it("label: the same with the pipeline's own forest", () => {
-    const forest = forestTrainer({ engine: "poisonlab-forest", n_estimators: 15, max_features: null, max_depth: null, min_samples_split: 2, min_samples_leaf: 1, seed: 5 });
+    const forest = forestTrainer({
+      engine: "poisonlab-forest",
+      n_estimators: 15,
+      max_features: null,
+      max_depth: null,
+      min_samples_split: 2,
+      min_samples_leaf: 1,
+      seed: 5,
+    });
     const detection = detect(rows, { ...DEFAULTS, method: "label" }, createRng(1), forest);
     assert.deepEqual(flagged(detection.flags), flipped);
   });
@@ -57,18 +81,31 @@ describe("detect", () => {
   });
 
   it("outlier: the far row scores highest and is the one flagged at contamination 1/60", () => {
-    const detection = detect(rows, { ...DEFAULTS, method: "outlier", contamination: 1 / 60 }, createRng(1), nearestCentroid);
+    const detection = detect(
+      rows,
+      { ...DEFAULTS, method: "outlier", contamination: 1 / 60 },
+      createRng(1),
+      nearestCentroid,
+    );
     assert.deepEqual(flagged(detection.flags), [outlier]);
   });
 
   it("combined: the union of the label check and the outlier score", () => {
-    const detection = detect(rows, { ...DEFAULTS, method: "combined", contamination: 1 / 60 }, createRng(1), nearestCentroid);
+    const detection = detect(
+      rows,
+      { ...DEFAULTS, method: "combined", contamination: 1 / 60 },
+      createRng(1),
+      nearestCentroid,
+    );
     assert.deepEqual(detection.detectors, ["label", "outlier"]);
     assert.deepEqual(flagged(detection.flags), [...flipped, outlier]);
   });
 
   it("stops with a message naming defense.folds when there are fewer rows than folds", () => {
-    assert.throws(() => detect(rows.slice(0, 3), { ...DEFAULTS, method: "label" }, createRng(1), nearestCentroid), /defense\.folds = 5 needs/);
+    assert.throws(
+      () => detect(rows.slice(0, 3), { ...DEFAULTS, method: "label" }, createRng(1), nearestCentroid),
+      /defense\.folds = 5 needs/,
+    );
   });
 
   it("refuses to remove every row", () => {
@@ -77,13 +114,22 @@ describe("detect", () => {
 
   it("is reproducible: same params and seed, same result", () => {
     const params: DefenseParams = { ...DEFAULTS, method: ["label", "knn", "outlier"] };
-    assert.deepEqual(detect(rows, params, createRng(7), nearestCentroid), detect(rows, params, createRng(7), nearestCentroid));
+    assert.deepEqual(
+      detect(rows, params, createRng(7), nearestCentroid),
+      detect(rows, params, createRng(7), nearestCentroid),
+    );
   });
 });
 
 describe("combine", () => {
   it("takes the union of flags and the highest rank-scaled score", () => {
-    const result = combine([{ scores: [0.1, 0.5, 0.9], flags: [false, false, true] }, { scores: [30, 10, 20], flags: [true, false, false] }], 3);
+    const result = combine(
+      [
+        { scores: [0.1, 0.5, 0.9], flags: [false, false, true] },
+        { scores: [30, 10, 20], flags: [true, false, false] },
+      ],
+      3,
+    );
     assert.deepEqual(result.flags, [true, false, true]);
     assert.deepEqual(result.scores, [1, 0.5, 1]);
   });
@@ -98,11 +144,14 @@ describe("defense methods and params", () => {
 
   it("rejects an unknown method, naming the key and the value", () => {
     const document = { defense: { ...DEFAULTS, method: "magic" } };
-    assert.throws(() => parseSection(document, "defense", defenseParams, "params.yaml"), (error: Error) => {
-      assert.ok(error instanceof StageError);
-      assert.match(error.message, /defense\.method = "magic"/);
-      return true;
-    });
+    assert.throws(
+      () => parseSection(document, "defense", defenseParams, "params.yaml"),
+      (error: Error) => {
+        assert.ok(error instanceof StageError);
+        assert.match(error.message, /defense\.method = "magic"/);
+        return true;
+      },
+    );
   });
 
   it("accepts a list of detectors", () => {
@@ -113,7 +162,10 @@ describe("defense methods and params", () => {
 
 describe("sanitize report", () => {
   it("checks the manifest against the table", () => {
-    assert.throws(() => parseManifestRows({ rows_out: 5, rows: [] }, 6, "m.json"), /rows_out = 5, but the poisoned table has 6 rows/);
+    assert.throws(
+      () => parseManifestRows({ rows_out: 5, rows: [] }, 6, "m.json"),
+      /rows_out = 5, but the poisoned table has 6 rows/,
+    );
     assert.throws(() => parseManifestRows({ rows_out: 6, rows: [{ row: 6 }] }, 6, "m.json"), /row 6 is outside/);
   });
 

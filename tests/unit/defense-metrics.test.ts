@@ -31,8 +31,19 @@ describe("scoreDetection", () => {
     const result = scoreDetection(flags, scores, [{ row: 0 }, { row: 2 }, { row: 4 }]);
     assert.deepEqual(
       { ...result, auroc: undefined },
-      { rows: 6, poisoned: 3, flagged: 3, removed: 3, true_positives: 2, false_positives: 1, false_negatives: 1,
-        precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, auroc: undefined },
+      {
+        rows: 6,
+        poisoned: 3,
+        flagged: 3,
+        removed: 3,
+        true_positives: 2,
+        false_positives: 1,
+        false_negatives: 1,
+        precision: 2 / 3,
+        recall: 2 / 3,
+        f1: 2 / 3,
+        auroc: undefined,
+      },
     );
     assert.equal(result.auroc, 7 / 9, "0.9 beats all three clean rows, 0.7 and 0.6 beat two each");
   });

@@ -26,7 +26,11 @@ describe("stratifiedFolds", () => {
     const labels = [...new Array(10).fill(0), ...new Array(10).fill(1), ...new Array(5).fill(2)];
     const folds = stratifiedFolds(labels, 5, createRng(1));
     for (let fold = 0; fold < 5; fold++) {
-      for (const [label, size] of [[0, 10], [1, 10], [2, 5]] as const) {
+      for (const [label, size] of [
+        [0, 10],
+        [1, 10],
+        [2, 5],
+      ] as const) {
         const count = labels.filter((l, i) => l === label && folds[i] === fold).length;
         assert.ok(Math.abs(count - size / 5) <= 1, `class ${label} in fold ${fold}: ${count}`);
       }

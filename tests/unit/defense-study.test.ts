@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
 import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/mitigation-section.ts";
+import { runDefenseStudy, STUDY_DEFENSES } from "../../stages/core/study/defenses.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
-import { STUDY_DEFENSES, runDefenseStudy } from "../../stages/core/study/defenses.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
@@ -23,7 +23,10 @@ describe("runDefenseStudy", () => {
   const cells = runDefenseStudy(iris, spec, { plain: fit, regularised: fit });
 
   it("has every defense for every attack and rate, over every repeat", () => {
-    assert.deepEqual(cells.map((cell) => cell.defense), STUDY_DEFENSES.map((variant) => variant.name));
+    assert.deepEqual(
+      cells.map((cell) => cell.defense),
+      STUDY_DEFENSES.map((variant) => variant.name),
+    );
     for (const cell of cells) assert.equal(cell.accuracy.n, 3);
   });
 

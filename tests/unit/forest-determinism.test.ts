@@ -12,9 +12,18 @@ import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
 // Label noise makes trees deep, so a difference in any draw would show.
-const rows = fitSynthetic(iris)(3000, createRng(5)).map((row, i) => (i % 10 === 0 ? { ...row, label: (row.label + 1) % 3 } : row));
+const rows = fitSynthetic(iris)(3000, createRng(5)).map((row, i) =>
+  i % 10 === 0 ? { ...row, label: (row.label + 1) % 3 } : row,
+);
 const matrix = matrixFromRows(rows, 3);
-const settings: ForestSettings = { trees: 12, seed: 9, maxFeatures: 2, maxDepth: Number.POSITIVE_INFINITY, minSamplesSplit: 2, minSamplesLeaf: 1 };
+const settings: ForestSettings = {
+  trees: 12,
+  seed: 9,
+  maxFeatures: 2,
+  maxDepth: Number.POSITIVE_INFINITY,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+};
 const text = (forest: Forest) => JSON.stringify(new ForestFile(forest));
 
 describe("poisonlab-forest determinism", () => {

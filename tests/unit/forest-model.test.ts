@@ -46,43 +46,64 @@ describe("poisonlab-forest behind the model interface", () => {
   });
 
   it("fits IRIS's training rows almost perfectly", () => {
-    assert.ok(accuracy(iris.map((row) => row.label), predictLabels(classifier, features)) > 0.97);
+    assert.ok(
+      accuracy(
+        iris.map((row) => row.label),
+        predictLabels(classifier, features),
+      ) > 0.97,
+    );
   });
 
   it("refuses a forest whose tree points back to an earlier split, naming the file and the tree", () => {
     const broken = JSON.parse(text);
     broken.forest.trees[2].left[0] = 0;
-    assert.throws(() => loadModel(broken, "models/model.json"), (error: unknown) => {
-      assert.ok(error instanceof StageError);
-      assert.match(error.message, /^models\/model\.json: forest tree 2: split 0 has an invalid child 0/);
-      return true;
-    });
+    assert.throws(
+      () => loadModel(broken, "models/model.json"),
+      (error: unknown) => {
+        assert.ok(error instanceof StageError);
+        assert.match(error.message, /^models\/model\.json: forest tree 2: split 0 has an invalid child 0/);
+        return true;
+      },
+    );
   });
 
   it("refuses a forest of another format version, naming the file", () => {
     const other = JSON.parse(text);
     other.forest.version = 2;
-    assert.throws(() => loadModel(other, "models/model.json"), /^StageError: models\/model\.json: not a poisonlab-forest v1 forest/);
+    assert.throws(
+      () => loadModel(other, "models/model.json"),
+      /^StageError: models\/model\.json: not a poisonlab-forest v1 forest/,
+    );
   });
 });
 
 describe("train params as each engine reads them", () => {
   it("poisonlab-forest: max_features null or sqrt is sqrt(features) per split; a share rounds down, at least 1", () => {
-    const count = (max_features: TrainParams["max_features"]) => forestSettings({ ...params, max_features }, 4).maxFeatures;
+    const count = (max_features: TrainParams["max_features"]) =>
+      forestSettings({ ...params, max_features }, 4).maxFeatures;
     assert.deepEqual([count(null), count("sqrt"), count(0.2), count(0.5), count(1)], [2, 2, 1, 2, 4]);
   });
 
   it("ml-random-forest: max_features null is all features, as 1.0 was", () => {
     const mljs: TrainParams = { ...params, engine: "ml-random-forest", min_samples_leaf: undefined };
-    assert.equal(JSON.stringify(trainModel(iris, { ...mljs, max_features: null }).forest), JSON.stringify(trainModel(iris, { ...mljs, max_features: 1 }).forest));
+    assert.equal(
+      JSON.stringify(trainModel(iris, { ...mljs, max_features: null }).forest),
+      JSON.stringify(trainModel(iris, { ...mljs, max_features: 1 }).forest),
+    );
   });
 
   it("ml-random-forest: refuses min_samples_leaf other than 1, naming the key and the way out", () => {
-    assert.throws(() => trainModel(iris, { ...params, engine: "ml-random-forest", min_samples_leaf: 5 }), (error: unknown) => {
-      assert.ok(error instanceof StageError);
-      assert.match(error.message, /^train\.min_samples_leaf = 5: ml-random-forest has no minimum leaf size; use 1, or train\.engine: poisonlab-forest/);
-      return true;
-    });
+    assert.throws(
+      () => trainModel(iris, { ...params, engine: "ml-random-forest", min_samples_leaf: 5 }),
+      (error: unknown) => {
+        assert.ok(error instanceof StageError);
+        assert.match(
+          error.message,
+          /^train\.min_samples_leaf = 5: ml-random-forest has no minimum leaf size; use 1, or train\.engine: poisonlab-forest/,
+        );
+        return true;
+      },
+    );
   });
 });
 
@@ -92,15 +113,29 @@ describe("parity with ml-random-forest on IRIS", () => {
     for (let seed = 0; seed < 10; seed++) {
       const { train, test } = stratifiedSplit(iris, 0.2, createRng(seed));
       for (const engine of ["poisonlab-forest", "ml-random-forest"] as const) {
-        const forest = loadModel(JSON.parse(JSON.stringify(trainModel(train, { ...params, engine, n_estimators: 30, seed }))), "model.json");
-        scores[engine].push(accuracy(test.map((row) => row.label), predictLabels(forest, test.map((row) => row.features))));
+        const forest = loadModel(
+          JSON.parse(JSON.stringify(trainModel(train, { ...params, engine, n_estimators: 30, seed }))),
+          "model.json",
+        );
+        scores[engine].push(
+          accuracy(
+            test.map((row) => row.label),
+            predictLabels(
+              forest,
+              test.map((row) => row.features),
+            ),
+          ),
+        );
       }
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const ours = mean(scores["poisonlab-forest"]);
     const theirs = mean(scores["ml-random-forest"]);
     // One 30-row test split swings about +/-0.04 (DESIGN.md section 7): the mean of 10, about +/-0.013.
-    assert.ok(Math.abs(ours - theirs) <= 0.03, `poisonlab-forest ${ours.toFixed(3)}, ml-random-forest ${theirs.toFixed(3)}`);
+    assert.ok(
+      Math.abs(ours - theirs) <= 0.03,
+      `poisonlab-forest ${ours.toFixed(3)}, ml-random-forest ${theirs.toFixed(3)}`,
+    );
     assert.ok(ours > 0.9, `poisonlab-forest ${ours.toFixed(3)} (scikit-learn: 0.950 +/- 0.038)`);
   });
 });

@@ -1,15 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createFastRng } from "../../stages/core/forest/fast-rng.ts";
-import { type GrowSettings, bootstrapWeights, growWeightedTree } from "../../stages/core/forest/grow-tree.ts";
+import { bootstrapWeights, type GrowSettings, growWeightedTree } from "../../stages/core/forest/grow-tree.ts";
 import { type FeatureMatrix, matrixFromRows } from "../../stages/core/forest/matrix.ts";
 import { sortColumns } from "../../stages/core/forest/presort.ts";
 import { type Tree, treeVote } from "../../stages/core/forest/tree.ts";
 import { createRng } from "../../stages/core/rng.ts";
 
-const ALL_FEATURES: GrowSettings = { maxFeatures: 2, maxDepth: Number.POSITIVE_INFINITY, minSamplesSplit: 2, minSamplesLeaf: 1 };
+const ALL_FEATURES: GrowSettings = {
+  maxFeatures: 2,
+  maxDepth: Number.POSITIVE_INFINITY,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+};
 
-function grow(matrix: FeatureMatrix, settings: GrowSettings, weights = new Uint32Array(matrix.rowCount).fill(1), seed = 1): Tree {
+function grow(
+  matrix: FeatureMatrix,
+  settings: GrowSettings,
+  weights = new Uint32Array(matrix.rowCount).fill(1),
+  seed = 1,
+): Tree {
   return growWeightedTree(matrix, sortColumns(matrix), weights, settings, createFastRng(createRng(seed)));
 }
 
@@ -47,16 +57,34 @@ describe("growing one tree", () => {
   it("weights rows as often as the bootstrap drew them", () => {
     // Row 2 drawn three times and rows 4, 5 left out: the root now separates class 0 from class 1 only.
     const weights = Uint32Array.from([1, 1, 3, 1, 0, 0]);
-    assert.deepEqual(plain(grow(tiny, ALL_FEATURES, weights)), { feature: [0], threshold: [2.5], left: [-1], right: [-2] });
+    assert.deepEqual(plain(grow(tiny, ALL_FEATURES, weights)), {
+      feature: [0],
+      threshold: [2.5],
+      left: [-1],
+      right: [-2],
+    });
   });
 
   it("stores a tree that is a single leaf as one split whose children are both that leaf", () => {
-    const pure = matrixFromRows([{ features: [1, 2], label: 2 }, { features: [3, 4], label: 2 }], 3);
+    const pure = matrixFromRows(
+      [
+        { features: [1, 2], label: 2 },
+        { features: [3, 4], label: 2 },
+      ],
+      3,
+    );
     assert.deepEqual(plain(grow(pure, ALL_FEATURES)), { feature: [0], threshold: [0], left: [-3], right: [-3] });
   });
 
   it("makes a leaf of a node whose rows all have the same features, voting for its majority", () => {
-    const same = matrixFromRows([{ features: [1, 1], label: 1 }, { features: [1, 1], label: 0 }, { features: [1, 1], label: 1 }], 3);
+    const same = matrixFromRows(
+      [
+        { features: [1, 1], label: 1 },
+        { features: [1, 1], label: 0 },
+        { features: [1, 1], label: 1 },
+      ],
+      3,
+    );
     assert.deepEqual(plain(grow(same, ALL_FEATURES)).left, [-2]);
   });
 
@@ -71,7 +99,8 @@ describe("growing one tree", () => {
 
   it("grows fully: every training row is predicted as its own label", () => {
     const tree = grow(random, ALL_FEATURES);
-    for (let row = 0; row < random.rowCount; row++) assert.equal(treeVote(tree, random.columns, row), random.labels[row]);
+    for (let row = 0; row < random.rowCount; row++)
+      assert.equal(treeVote(tree, random.columns, row), random.labels[row]);
   });
 
   it("respects max_depth", () => {
@@ -92,13 +121,26 @@ describe("growing one tree", () => {
 
   it("respects min_samples_split: a node with fewer rows is not split", () => {
     // {1,1,2,2} has 4 rows < 5: a leaf voting for class 1 (a tie goes to the lower class).
-    assert.deepEqual(plain(grow(tiny, { ...ALL_FEATURES, minSamplesSplit: 5 })), { feature: [0], threshold: [2.5], left: [-1], right: [-2] });
-    assert.deepEqual(plain(grow(tiny, { ...ALL_FEATURES, minSamplesSplit: 7 })), { feature: [0], threshold: [0], left: [-1], right: [-1] });
+    assert.deepEqual(plain(grow(tiny, { ...ALL_FEATURES, minSamplesSplit: 5 })), {
+      feature: [0],
+      threshold: [2.5],
+      left: [-1],
+      right: [-2],
+    });
+    assert.deepEqual(plain(grow(tiny, { ...ALL_FEATURES, minSamplesSplit: 7 })), {
+      feature: [0],
+      threshold: [0],
+      left: [-1],
+      right: [-1],
+    });
   });
 
   it("draws bootstrap weights that add up to the rows", () => {
     const weights = bootstrapWeights(1000, createFastRng(createRng(3)));
-    assert.equal(weights.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      weights.reduce((a, b) => a + b, 0),
+      1000,
+    );
     const inBag = weights.filter((w) => w > 0).length;
     assert.ok(inBag > 600 && inBag < 665, `about 63.2 % of rows in the bag, got ${inBag}`);
   });
@@ -141,7 +183,7 @@ function bruteForceRootSplit(matrix: FeatureMatrix): { feature: number; threshol
       const threshold = values[i]! / 2 + values[i + 1]! / 2;
       const left: number[] = [];
       const right: number[] = [];
-      column.forEach((value, row) => (value <= threshold ? left : right).push(matrix.labels[row]!));
+      for (const [row, value] of column.entries()) (value <= threshold ? left : right).push(matrix.labels[row]!);
       const impurity = (left.length * gini(left) + right.length * gini(right)) / matrix.rowCount;
       if (impurity < best.impurity - 1e-12) best = { feature, threshold, impurity };
     }

@@ -11,7 +11,10 @@ describe("round6 and stableJson", () => {
   });
 
   it("round nested numbers, keep key order, end with a newline", () => {
-    assert.equal(stableJson({ b: 1 / 3, a: [0.1 + 0.2, { c: 1e-9 }] }), '{\n  "b": 0.333333,\n  "a": [\n    0.3,\n    {\n      "c": 0\n    }\n  ]\n}\n');
+    assert.equal(
+      stableJson({ b: 1 / 3, a: [0.1 + 0.2, { c: 1e-9 }] }),
+      '{\n  "b": 0.333333,\n  "a": [\n    0.3,\n    {\n      "c": 0\n    }\n  ]\n}\n',
+    );
   });
 });
 
@@ -31,10 +34,16 @@ describe("rng", () => {
 
   it("shuffled is a permutation and sampleIndices draws distinct sorted indices", () => {
     const items = Array.from({ length: 20 }, (_, i) => i);
-    assert.deepEqual(shuffled(createRng(1), items).sort((a, b) => a - b), items);
+    assert.deepEqual(
+      shuffled(createRng(1), items).sort((a, b) => a - b),
+      items,
+    );
     const sample = sampleIndices(createRng(1), 20, 8);
     assert.equal(new Set(sample).size, 8);
-    assert.deepEqual(sample, [...sample].sort((a, b) => a - b));
+    assert.deepEqual(
+      sample,
+      [...sample].sort((a, b) => a - b),
+    );
     assert.ok(sample.every((i) => i >= 0 && i < 20));
   });
 });

@@ -29,13 +29,17 @@ describe("classificationReport", () => {
       [0, 1, 1],
       [1, 0, 3],
     ]);
-    const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
+    const close = (actual: number, expected: number) =>
+      assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
     close(report.accuracy, 6 / 9);
     close(report.precision_macro, (2 / 3 + 1 / 2 + 3 / 4) / 3);
     close(report.recall_macro, (2 / 3 + 1 / 2 + 3 / 4) / 3);
     close(report.f1_macro, (2 / 3 + 1 / 2 + 3 / 4) / 3); // P = R per class, so F1 = P
     close(report.precision_weighted, (3 * (2 / 3) + 2 * (1 / 2) + 4 * (3 / 4)) / 9);
-    assert.deepEqual(report.per_class.map((scores) => scores.support), [3, 2, 4]);
+    assert.deepEqual(
+      report.per_class.map((scores) => scores.support),
+      [3, 2, 4],
+    );
   });
 
   it("uses unequal precision and recall correctly in F1", () => {

@@ -3,13 +3,20 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
+import { accuracy } from "../../stages/core/metrics.ts";
 import { loadModel, predictLabels, trainModel } from "../../stages/core/model.ts";
 import type { TrainParams } from "../../stages/core/params.ts";
-import { accuracy } from "../../stages/core/metrics.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
-const params: TrainParams = { engine: "ml-random-forest", n_estimators: 15, max_features: 1, max_depth: null, min_samples_split: 2, seed: 3 };
+const params: TrainParams = {
+  engine: "ml-random-forest",
+  n_estimators: 15,
+  max_features: 1,
+  max_depth: null,
+  min_samples_split: 2,
+  seed: 3,
+};
 const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("ml-random-forest behind the model interface", () => {
@@ -28,7 +35,12 @@ describe("ml-random-forest behind the model interface", () => {
 
   it("fits IRIS's training rows almost perfectly", () => {
     const predicted = predictLabels(classifier, features);
-    assert.ok(accuracy(iris.map((row) => row.label), predicted) > 0.97);
+    assert.ok(
+      accuracy(
+        iris.map((row) => row.label),
+        predicted,
+      ) > 0.97,
+    );
   });
 
   it("is deterministic for a seed and differs between seeds", () => {
@@ -41,10 +53,13 @@ describe("ml-random-forest behind the model interface", () => {
   });
 
   it("refuses a file that is not a model, naming the file", () => {
-    assert.throws(() => loadModel({ format: "other" }, "models/model.json"), (error: unknown) => {
-      assert.ok(error instanceof StageError);
-      assert.match(error.message, /^models\/model\.json: not a poisonlab-model v1 file/);
-      return true;
-    });
+    assert.throws(
+      () => loadModel({ format: "other" }, "models/model.json"),
+      (error: unknown) => {
+        assert.ok(error instanceof StageError);
+        assert.match(error.message, /^models\/model\.json: not a poisonlab-model v1 file/);
+        return true;
+      },
+    );
   });
 });

@@ -6,7 +6,14 @@ import { parseSection, poisonParams, prepareParams, trainParams } from "../../st
 const valid = {
   prepare: { seed: 42, test_size: 0.2 },
   poison: { method: "label_flip", rate: 0.1, seed: 7 },
-  train: { engine: "ml-random-forest", n_estimators: 100, max_features: 1, max_depth: null, min_samples_split: 2, seed: 42 },
+  train: {
+    engine: "ml-random-forest",
+    n_estimators: 100,
+    max_features: 1,
+    max_depth: null,
+    min_samples_split: 2,
+    seed: 42,
+  },
 };
 
 function failure(document: unknown, section: string, schema: Parameters<typeof parseSection>[2]): string {
@@ -27,15 +34,69 @@ describe("parseSection", () => {
   });
 
   const cases: Array<[string, unknown, string, Parameters<typeof parseSection>[2], RegExp]> = [
-    ["a rate above 1", { poison: { ...valid.poison, rate: 1.5 } }, "poison", poisonParams, /poison\.rate = 1\.5: Too big/],
-    ["a negative rate", { poison: { ...valid.poison, rate: -0.1 } }, "poison", poisonParams, /poison\.rate = -0\.1: Too small/],
-    ["a rate given as text", { poison: { ...valid.poison, rate: "ten" } }, "poison", poisonParams, /poison\.rate = "ten": Invalid input: expected number/],
-    ["an unknown method", { poison: { ...valid.poison, method: "flip" } }, "poison", poisonParams, /poison\.method = "flip": Invalid option/],
-    ["an unknown key", { poison: { ...valid.poison, ratee: 0.2 } }, "poison", poisonParams, /poison\.ratee = 0\.2: unknown key/],
-    ["a missing key", { poison: { method: "label_flip", seed: 7 } }, "poison", poisonParams, /poison\.rate = \(missing\)/],
-    ["a fractional seed", { prepare: { ...valid.prepare, seed: 1.5 } }, "prepare", prepareParams, /prepare\.seed = 1\.5/],
-    ["a test_size of 1", { prepare: { ...valid.prepare, test_size: 1 } }, "prepare", prepareParams, /prepare\.test_size = 1: Too big/],
-    ["zero trees", { train: { ...valid.train, n_estimators: 0 } }, "train", trainParams, /train\.n_estimators = 0: Too small/],
+    [
+      "a rate above 1",
+      { poison: { ...valid.poison, rate: 1.5 } },
+      "poison",
+      poisonParams,
+      /poison\.rate = 1\.5: Too big/,
+    ],
+    [
+      "a negative rate",
+      { poison: { ...valid.poison, rate: -0.1 } },
+      "poison",
+      poisonParams,
+      /poison\.rate = -0\.1: Too small/,
+    ],
+    [
+      "a rate given as text",
+      { poison: { ...valid.poison, rate: "ten" } },
+      "poison",
+      poisonParams,
+      /poison\.rate = "ten": Invalid input: expected number/,
+    ],
+    [
+      "an unknown method",
+      { poison: { ...valid.poison, method: "flip" } },
+      "poison",
+      poisonParams,
+      /poison\.method = "flip": Invalid option/,
+    ],
+    [
+      "an unknown key",
+      { poison: { ...valid.poison, ratee: 0.2 } },
+      "poison",
+      poisonParams,
+      /poison\.ratee = 0\.2: unknown key/,
+    ],
+    [
+      "a missing key",
+      { poison: { method: "label_flip", seed: 7 } },
+      "poison",
+      poisonParams,
+      /poison\.rate = \(missing\)/,
+    ],
+    [
+      "a fractional seed",
+      { prepare: { ...valid.prepare, seed: 1.5 } },
+      "prepare",
+      prepareParams,
+      /prepare\.seed = 1\.5/,
+    ],
+    [
+      "a test_size of 1",
+      { prepare: { ...valid.prepare, test_size: 1 } },
+      "prepare",
+      prepareParams,
+      /prepare\.test_size = 1: Too big/,
+    ],
+    [
+      "zero trees",
+      { train: { ...valid.train, n_estimators: 0 } },
+      "train",
+      trainParams,
+      /train\.n_estimators = 0: Too small/,
+    ],
     ["a missing section", { prepare: valid.prepare }, "poison", poisonParams, /the section "poison" is missing/],
   ];
   for (const [what, document, section, schema, message] of cases) {

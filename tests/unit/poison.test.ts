@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CLASSES, type Row, featureRanges } from "../../stages/core/dataset.ts";
+import { CLASSES, featureRanges, type Row } from "../../stages/core/dataset.ts";
 import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
-import { POISON_METHODS, buildManifest, poisonCount, poisonRows } from "../../stages/core/poison.ts";
+import { buildManifest, POISON_METHODS, poisonCount, poisonRows } from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 
 /** 40 rows per class with distinct features spread over a known range. */
@@ -14,7 +14,10 @@ const rates = [0, 0.05, 0.1, 0.5, 1];
 
 describe("poisonCount", () => {
   it("is round(rate x n), halves rounded up", () => {
-    assert.deepEqual([0, 0.05, 0.1, 0.5, 1].map((rate) => poisonCount(120, rate)), [0, 6, 12, 60, 120]);
+    assert.deepEqual(
+      [0, 0.05, 0.1, 0.5, 1].map((rate) => poisonCount(120, rate)),
+      [0, 6, 12, 60, 120],
+    );
     assert.equal(poisonCount(30, 0.05), 2); // 1.5 rounds up
   });
 });
@@ -33,7 +36,11 @@ describe("label_flip", () => {
         assert.notEqual(after.label, before?.label);
         assert.deepEqual(after.features, before?.features);
       }
-      assert.equal(new Set(poisoned.map((entry) => entry.row)).size, poisoned.length, "rows chosen without replacement");
+      assert.equal(
+        new Set(poisoned.map((entry) => entry.row)).size,
+        poisoned.length,
+        "rows chosen without replacement",
+      );
     });
   }
 
@@ -59,7 +66,10 @@ describe("feature_noise", () => {
           assert.ok(value >= low && value <= high, `feature ${f} = ${value} outside [${low}, ${high}]`);
         });
       }
-      assert.deepEqual(rows.map((row) => row.label), clean.map((row) => row.label));
+      assert.deepEqual(
+        rows.map((row) => row.label),
+        clean.map((row) => row.label),
+      );
     });
   }
 });
@@ -71,7 +81,10 @@ describe("inject", () => {
       const count = poisonCount(clean.length, rate);
       assert.equal(rows.length, clean.length + count);
       assert.deepEqual(rows.slice(0, clean.length), clean);
-      assert.deepEqual(poisoned.map((entry) => entry.row), Array.from({ length: count }, (_, i) => clean.length + i));
+      assert.deepEqual(
+        poisoned.map((entry) => entry.row),
+        Array.from({ length: count }, (_, i) => clean.length + i),
+      );
       assert.ok(poisoned.every((entry) => entry.before === null));
       for (const { after } of poisoned) assert.ok(after.label >= 0 && after.label < CLASSES.length);
     });
@@ -93,7 +106,9 @@ describe("every method", () => {
 describe("buildManifest", () => {
   it("records counts and each touched row before and after", () => {
     const result = poisonRows(clean, { method: "label_flip", rate: 0.05 }, createRng(1));
-    const manifest = buildManifest({ method: "label_flip", rate: 0.05, seed: 1 }, clean.length, result, (row) => ({ label: row.label }));
+    const manifest = buildManifest({ method: "label_flip", rate: 0.05, seed: 1 }, clean.length, result, (row) => ({
+      label: row.label,
+    }));
     assert.equal(manifest.rows_in, 120);
     assert.equal(manifest.rows_out, 120);
     assert.equal(manifest.rows_poisoned, 6);
@@ -107,9 +122,16 @@ describe("buildManifest", () => {
 describe("the manifest file as later stages read it", () => {
   it("parses what buildManifest writes, and names the file when it is not a manifest", () => {
     const result = poisonRows(clean, { method: "inject", rate: 0.1 }, createRng(2));
-    const written = JSON.parse(JSON.stringify(buildManifest({ method: "inject", rate: 0.1, seed: 2 }, clean.length, result, (row) => ({ label: row.label }))));
+    const written = JSON.parse(
+      JSON.stringify(
+        buildManifest({ method: "inject", rate: 0.1, seed: 2 }, clean.length, result, (row) => ({ label: row.label })),
+      ),
+    );
     const read = parseManifestFile(written, "manifest.json", manifestFile);
     assert.deepEqual([read.rows_in, read.rows_out, read.rows_poisoned, read.rows.length], [120, 132, 12, 12]);
-    assert.throws(() => parseManifestFile({ rows_in: 1 }, "data/poisoned/manifest.json", manifestFile), /StageError: data\/poisoned\/manifest\.json: not a poison manifest/);
+    assert.throws(
+      () => parseManifestFile({ rows_in: 1 }, "data/poisoned/manifest.json", manifestFile),
+      /StageError: data\/poisoned\/manifest\.json: not a poison manifest/,
+    );
   });
 });

@@ -8,16 +8,21 @@ import {
   verdict,
 } from "../../stages/core/report/degradation-section.ts";
 import { percent, runName, withInterval } from "../../stages/core/report/numbers.ts";
-import { compareWithTextbook, quantityTable } from "../../stages/core/report/quantity-section.ts";
 import { originalLevelsReading } from "../../stages/core/report/outcomes-section.ts";
+import { compareWithTextbook, quantityTable } from "../../stages/core/report/quantity-section.ts";
 import { replaceBlock } from "../../stages/core/report/readme-block.ts";
 import { mainTable } from "../../stages/core/report/study-report.ts";
 import type { DegradationCell } from "../../stages/core/study/degradation.ts";
-import { rowsNeededTable, type RowsNeededRow, type StudyResults } from "../../stages/core/study/results.ts";
+import { type RowsNeededRow, rowsNeededTable, type StudyResults } from "../../stages/core/study/results.ts";
 import type { Summary } from "../../stages/core/study/statistics.ts";
 
 const summary = (mean: number, half = 0.01): Summary => ({ n: 30, mean, sd: 0.02, ci95: [mean - half, mean + half] });
-const cell = (method: DegradationCell["method"], rate: number, accuracy: number, poisoned = accuracy - rate): DegradationCell => ({
+const cell = (
+  method: DegradationCell["method"],
+  rate: number,
+  accuracy: number,
+  poisoned = accuracy - rate,
+): DegradationCell => ({
   method,
   rate,
   accuracy: summary(accuracy),
@@ -51,7 +56,10 @@ describe("degradation section", () => {
   it("writes the original's columns with intervals and the verdict", () => {
     const table = degradationTable(cells, shape);
     assert.match(table, /^\| run \| data \| accuracy \[95 % CI\] \| precision \| recall \|/);
-    assert.match(table, /\| label_flip-50pct \| 120 train rows, 60 labels flipped \| 0\.600 \[0\.590, 0\.610\] \|.*\| significant drop \|/);
+    assert.match(
+      table,
+      /\| label_flip-50pct \| 120 train rows, 60 labels flipped \| 0\.600 \[0\.590, 0\.610\] \|.*\| significant drop \|/,
+    );
     assert.match(table, /\| label_flip-5pct \| 120 train rows, 6 labels flipped \|.*\| within noise \|/);
   });
 
@@ -65,7 +73,10 @@ describe("degradation section", () => {
   it("computes the expected accuracy on flipped labels and says whether the data agree", () => {
     assert.ok(Math.abs(expectedFlippedAccuracy(0.6, 0.5, 3) - (0.3 + 0.1)) < 1e-12);
     const text = cleanVersusPoisonedTest(cells, shape);
-    assert.match(text, /\| label_flip-50pct \| 0\.600 \[0\.590, 0\.610\] \| 0\.390 \[0\.370, 0\.410\] \| 0\.210 \| 0\.400 \|/);
+    assert.match(
+      text,
+      /\| label_flip-50pct \| 0\.600 \[0\.590, 0\.610\] \| 0\.390 \[0\.370, 0\.410\] \| 0\.210 \| 0\.400 \|/,
+    );
     // 5 %: expected 0.945 * 0.95 + 0.055 * 0.025 = 0.899, measured 0.895 +/- 0.02: inside. 50 %: 0.400 in [0.370, 0.410].
     assert.match(text, /inside the measured poisoned-test interval at 2 of 2 rates: the gap is explained/);
   });
@@ -74,7 +85,11 @@ describe("degradation section", () => {
 describe("quantity section", () => {
   const points = (rate: number, means: number[]) =>
     [10, 100, 1000].map((rows, i) => ({ rate, rows, accuracy: summary(means[i] as number) }));
-  const rows = rowsNeededTable([...points(0, [0.8, 0.95, 0.97]), ...points(0.1, [0.7, 0.85, 0.95]), ...points(0.5, [0.4, 0.5, 0.6])], 0.9, 3);
+  const rows = rowsNeededTable(
+    [...points(0, [0.8, 0.95, 0.97]), ...points(0.1, [0.7, 0.85, 0.95]), ...points(0.5, [0.4, 0.5, 0.6])],
+    0.9,
+    3,
+  );
 
   it("derives rows needed, multipliers and their bounds", () => {
     const [clean, ten, fifty] = rows as [RowsNeededRow, RowsNeededRow, RowsNeededRow];
@@ -87,7 +102,11 @@ describe("quantity section", () => {
   });
 
   it("compares with the textbook estimate by a stated factor", () => {
-    const row = (multiplier: number, bound: RowsNeededRow["multiplier_bound"], textbook: number | null): RowsNeededRow => ({
+    const row = (
+      multiplier: number,
+      bound: RowsNeededRow["multiplier_bound"],
+      textbook: number | null,
+    ): RowsNeededRow => ({
       rate: 0.1,
       needed: { rows: 10, bound: "interpolated" },
       multiplier,
@@ -111,7 +130,10 @@ describe("quantity section", () => {
 describe("README block", () => {
   it("replaces only the text between the markers", () => {
     const document = "intro\n<!-- t:start -->\nold\n<!-- t:end -->\noutro\n";
-    assert.equal(replaceBlock(document, "t", "new table", "README.md"), "intro\n<!-- t:start -->\nnew table\n<!-- t:end -->\noutro\n");
+    assert.equal(
+      replaceBlock(document, "t", "new table", "README.md"),
+      "intro\n<!-- t:start -->\nnew table\n<!-- t:end -->\noutro\n",
+    );
   });
   it("names the file when the markers are missing", () => {
     assert.throws(() => replaceBlock("no markers", "t", "x", "README.md"), /README\.md: the markers/);
@@ -128,7 +150,10 @@ describe("the original's levels", () => {
   it("explain each level present with its own numbers and a verdict chosen by the intervals", () => {
     const text = originalLevelsReading(cells, shape);
     assert.equal(text.split("\n").length, 2, "5 % and 50 % are in the cells, 10 % is not");
-    assert.match(text, /^- \*\*5 %\*\* \(6 of 120 training labels flipped\): clean-test accuracy 0\.945 .*within the noise/);
+    assert.match(
+      text,
+      /^- \*\*5 %\*\* \(6 of 120 training labels flipped\): clean-test accuracy 0\.945 .*within the noise/,
+    );
     assert.match(text, /\*\*50 %\*\* \(60 of 120 training labels flipped\).*a significant drop/);
     assert.match(text, /expected to get 0\.400 there, because about 15\.0 of the 30 answers in the key are wrong/);
   });

@@ -7,11 +7,16 @@ import { stratifiedSplit } from "../../stages/core/split.ts";
 /** n rows per class, each with a unique first feature so rows can be told apart. */
 function table(perClass: readonly number[]): Row[] {
   let id = 0;
-  return perClass.flatMap((count, label) => Array.from({ length: count }, () => ({ features: [id++, 0, 0, 0], label })));
+  return perClass.flatMap((count, label) =>
+    Array.from({ length: count }, () => ({ features: [id++, 0, 0, 0], label })),
+  );
 }
 
 const countByLabel = (rows: readonly Row[]) =>
-  rows.reduce<Record<number, number>>((counts, row) => ({ ...counts, [row.label]: (counts[row.label] ?? 0) + 1 }), {});
+  rows.reduce<Record<number, number>>((counts, row) => {
+    counts[row.label] = (counts[row.label] ?? 0) + 1;
+    return counts;
+  }, {});
 
 describe("stratifiedSplit", () => {
   it("keeps the class proportions: 50/50/50 at 0.2 gives 10 test rows per class", () => {
@@ -29,9 +34,18 @@ describe("stratifiedSplit", () => {
     const rows = table([30, 30, 30]);
     const { train, test } = stratifiedSplit(rows, 0.3, createRng(5));
     const ids = (part: Row[]) => part.map((row) => row.features[0] as number);
-    assert.deepEqual([...ids(train), ...ids(test)].sort((a, b) => a - b), ids(rows));
-    assert.deepEqual(ids(train), [...ids(train)].sort((a, b) => a - b));
-    assert.deepEqual(ids(test), [...ids(test)].sort((a, b) => a - b));
+    assert.deepEqual(
+      [...ids(train), ...ids(test)].sort((a, b) => a - b),
+      ids(rows),
+    );
+    assert.deepEqual(
+      ids(train),
+      [...ids(train)].sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      ids(test),
+      [...ids(test)].sort((a, b) => a - b),
+    );
   });
 
   it("is deterministic per seed and differs between seeds", () => {

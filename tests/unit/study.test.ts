@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
+import { createRng } from "../../stages/core/rng.ts";
+import { stratifiedSplit } from "../../stages/core/split.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
 import { runLearningCurve } from "../../stages/core/study/learning-curve.ts";
 import { rowsToReach, textbookMultiplier } from "../../stages/core/study/rows-needed.ts";
 import { deriveSeed } from "../../stages/core/study/seeds.ts";
 import { intervalsExclude, summarize, tQuantile975 } from "../../stages/core/study/statistics.ts";
-import { stratifiedSplit } from "../../stages/core/split.ts";
-import { createRng } from "../../stages/core/rng.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
@@ -48,11 +48,20 @@ describe("deriveSeed", () => {
 });
 
 describe("runDegradation", () => {
-  const spec = { seed: 3, repeats: 6, test_size: 0.2, methods: ["label_flip", "feature_noise"] as const, rates: [0, 0.5] };
+  const spec = {
+    seed: 3,
+    repeats: 6,
+    test_size: 0.2,
+    methods: ["label_flip", "feature_noise"] as const,
+    rates: [0, 0.5],
+  };
   const cells = runDegradation(iris, spec, fit);
 
   it("has one cell per method and rate, each summarising every repeat", () => {
-    assert.deepEqual(cells.map((cell) => `${cell.method}@${cell.rate}`), ["label_flip@0", "label_flip@0.5", "feature_noise@0", "feature_noise@0.5"]);
+    assert.deepEqual(
+      cells.map((cell) => `${cell.method}@${cell.rate}`),
+      ["label_flip@0", "label_flip@0.5", "feature_noise@0", "feature_noise@0.5"],
+    );
     for (const cell of cells) {
       assert.equal(cell.accuracy.n, 6);
       assert.equal(cell.accuracy_values.length, 6);
@@ -88,12 +97,23 @@ describe("runLearningCurve", () => {
   it("gives one point per rate and size, deterministic", () => {
     const spec = { seed: 1, repeats: 3, rates: [0, 0.3], sizes: [30, 120] };
     const points = runLearningCurve(source, spec, fit);
-    assert.deepEqual(points.map((point) => [point.rate, point.rows, point.accuracy.n]), [[0, 30, 3], [0, 120, 3], [0.3, 30, 3], [0.3, 120, 3]]);
+    assert.deepEqual(
+      points.map((point) => [point.rate, point.rows, point.accuracy.n]),
+      [
+        [0, 30, 3],
+        [0, 120, 3],
+        [0.3, 30, 3],
+        [0.3, 120, 3],
+      ],
+    );
     assert.deepEqual(runLearningCurve(source, spec, fit), points);
   });
 
   it("refuses sizes larger than the pool", () => {
-    assert.throws(() => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500] }, fit), /fewer than 500/);
+    assert.throws(
+      () => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500] }, fit),
+      /fewer than 500/,
+    );
   });
 });
 

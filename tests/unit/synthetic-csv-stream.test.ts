@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { type Row, formatTable, parseTable } from "../../stages/core/dataset.ts";
+import { formatTable, parseTable, type Row } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { matrixFromRows } from "../../stages/core/forest/matrix.ts";
 import { createRng } from "../../stages/core/rng.ts";
@@ -53,7 +53,10 @@ describe("streamed CSV tables", () => {
     }
     await assert.rejects(writeTables([file("half.csv")], failing(), { [file("half.json")]: "{}" }), /the source broke/);
     assert.ok(!existsSync(file("half.csv")) && !existsSync(file("half.json")));
-    assert.deepEqual(readdirSync(folder).filter((name) => name.includes(".tmp-")), []);
+    assert.deepEqual(
+      readdirSync(folder).filter((name) => name.includes(".tmp-")),
+      [],
+    );
   });
 
   const cases: Array<[string, string | null, RegExp]> = [
@@ -61,8 +64,16 @@ describe("streamed CSV tables", () => {
     ["an empty file", "", /empty\.csv: the file is empty; expected the header/],
     ["a header alone", `${HEADER}\n`, /header\.csv: no data rows after the header$/],
     ["another header", "a,b,c,d,e\n1,2,3,4,setosa\n", /wrong\.csv line 1: expected the header "sepal_length,/],
-    ["a bad number", `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5,x,1,1,setosa\n`, /number\.csv line 3, column sepal_width: "x" is not a finite number/],
-    ["an unknown class", `${HEADER}\n5.1,3.5,1.4,0.2,rose\n`, /class\.csv line 2, column species: unknown class "rose"/],
+    [
+      "a bad number",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5,x,1,1,setosa\n`,
+      /number\.csv line 3, column sepal_width: "x" is not a finite number/,
+    ],
+    [
+      "an unknown class",
+      `${HEADER}\n5.1,3.5,1.4,0.2,rose\n`,
+      /class\.csv line 2, column species: unknown class "rose"/,
+    ],
   ];
   for (const [what, content, message] of cases) {
     it(`names the file and line of ${what}`, async () => {

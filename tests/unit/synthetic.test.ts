@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { type Row, parseTable } from "../../stages/core/dataset.ts";
+import { parseTable, type Row } from "../../stages/core/dataset.ts";
 import { createRng } from "../../stages/core/rng.ts";
-import { choleskyFactor, classSizes, fitClassGaussians, fitSynthetic, sampleRows, syntheticTables } from "../../stages/core/synthetic.ts";
+import {
+  choleskyFactor,
+  classSizes,
+  fitClassGaussians,
+  fitSynthetic,
+  syntheticTables,
+} from "../../stages/core/synthetic.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
@@ -16,7 +22,10 @@ function meanOf(rows: readonly Row[], label: number): number[] {
 function covarianceOf(rows: readonly Row[], label: number, i: number, j: number): number {
   const members = rows.filter((row) => row.label === label);
   const mean = meanOf(rows, label);
-  return members.reduce((sum, row) => sum + (row.features[i]! - mean[i]!) * (row.features[j]! - mean[j]!), 0) / (members.length - 1);
+  return (
+    members.reduce((sum, row) => sum + (row.features[i]! - mean[i]!) * (row.features[j]! - mean[j]!), 0) /
+    (members.length - 1)
+  );
 }
 
 describe("synthetic IRIS-like data", () => {
@@ -39,7 +48,8 @@ describe("synthetic IRIS-like data", () => {
   it("fits each class's mean from the raw rows", () => {
     const gaussians = fitClassGaussians(iris, 3);
     for (const label of [0, 1, 2]) {
-      gaussians[label]!.mean.forEach((value, f) => assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 1e-12));
+      for (const [f, value] of gaussians[label]!.mean.entries())
+        assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 1e-12);
     }
   });
 
@@ -47,17 +57,27 @@ describe("synthetic IRIS-like data", () => {
 
   it("samples rows whose class means and covariances are IRIS's", () => {
     for (const label of [0, 1, 2]) {
-      meanOf(sample, label).forEach((value, f) => assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 0.02, `class ${label} feature ${f}`));
-      for (const [i, j] of [[0, 0], [2, 3], [0, 1], [3, 3]] as const) {
+      for (const [f, value] of meanOf(sample, label).entries()) {
+        assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 0.02, `class ${label} feature ${f}`);
+      }
+      for (const [i, j] of [
+        [0, 0],
+        [2, 3],
+        [0, 1],
+        [3, 3],
+      ] as const) {
         const want = covarianceOf(iris, label, i, j);
         // Redrawing the ~1 % of setosa rows with a negative petal width shrinks its variance a little.
-        assert.ok(Math.abs(covarianceOf(sample, label, i, j) - want) < 0.1 * Math.abs(want) + 0.002, `class ${label} cov(${i},${j})`);
+        assert.ok(
+          Math.abs(covarianceOf(sample, label, i, j) - want) < 0.1 * Math.abs(want) + 0.002,
+          `class ${label} cov(${i},${j})`,
+        );
       }
     }
   });
 
   it("takes the classes in turn, so every prefix is balanced, with positive 6-decimal values", () => {
-    sample.slice(0, 9).forEach((row, i) => assert.equal(row.label, i % 3));
+    for (const [i, row] of sample.slice(0, 9).entries()) assert.equal(row.label, i % 3);
     for (const row of sample) {
       for (const value of row.features) {
         assert.ok(value > 0);

@@ -49,7 +49,11 @@ export function findLabelIssues(labels: readonly number[], probabilities: readon
 }
 
 /** t_j: the mean probability of class j over rows labelled j; a class nobody carries gets +Infinity. */
-export function confidentThresholds(labels: readonly number[], probabilities: readonly (readonly number[])[], classCount: number): number[] {
+export function confidentThresholds(
+  labels: readonly number[],
+  probabilities: readonly (readonly number[])[],
+  classCount: number,
+): number[] {
   return Array.from({ length: classCount }, (_, k) => {
     const own = labels.flatMap((label, index) => (label === k ? [at(probabilities[index], k)] : []));
     return own.length === 0 ? Number.POSITIVE_INFINITY : own.reduce((a, b) => a + b, 0) / own.length;
@@ -92,10 +96,12 @@ export function roundPreservingSum(values: readonly number[]): number[] {
   const target = Math.round(values.reduce((a, b) => a + b, 0));
   const floors = values.map(Math.floor);
   let missing = target - floors.reduce((a, b) => a + b, 0);
-  const byRemainder = values.map((value, i) => i).sort((a, b) => {
-    const remainder = (i: number): number => (values[i] as number) - (floors[i] as number);
-    return remainder(b) - remainder(a) || a - b;
-  });
+  const byRemainder = values
+    .map((_value, i) => i)
+    .sort((a, b) => {
+      const remainder = (i: number): number => (values[i] as number) - (floors[i] as number);
+      return remainder(b) - remainder(a) || a - b;
+    });
   for (const i of byRemainder) {
     if (missing <= 0) break;
     floors[i] = (floors[i] as number) + 1;

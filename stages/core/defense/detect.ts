@@ -33,7 +33,9 @@ export interface Detection extends DetectorResult {
 export function detect(rows: readonly Row[], params: DefenseParams, rng: Rng, train: TrainFn): Detection {
   const detectors = detectorsOf(params.method);
   if (detectors.includes("label") && rows.length < params.folds) {
-    throw new StageError(`defense.folds = ${params.folds} needs at least as many training rows; there are ${rows.length}`);
+    throw new StageError(
+      `defense.folds = ${params.folds} needs at least as many training rows; there are ${rows.length}`,
+    );
   }
   const labels = rows.map((row) => row.label);
   const byDetector: Partial<Record<Detector, DetectorResult>> = {};
@@ -69,7 +71,9 @@ export function combine(results: readonly DetectorResult[], rowCount: number): D
 export function keptRows<T>(rows: readonly T[], flags: readonly boolean[]): T[] {
   const kept = rows.filter((_, i) => flags[i] !== true);
   if (kept.length === 0 && rows.length > 0) {
-    throw new StageError(`the defense flagged all ${rows.length} training rows, leaving nothing to train on; check defense.method and its thresholds`);
+    throw new StageError(
+      `the defense flagged all ${rows.length} training rows, leaving nothing to train on; check defense.method and its thresholds`,
+    );
   }
   return kept;
 }

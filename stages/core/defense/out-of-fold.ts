@@ -12,7 +12,11 @@ export type TrainFn = (rows: readonly Row[]) => Classifier;
  * a forest memorises them (DESIGN.md section 7).
  */
 export function outOfFoldProbabilities(rows: readonly Row[], folds: number, rng: Rng, train: TrainFn): number[][] {
-  const assignment = stratifiedFolds(rows.map((row) => row.label), folds, rng);
+  const assignment = stratifiedFolds(
+    rows.map((row) => row.label),
+    folds,
+    rng,
+  );
   const probabilities: number[][] = new Array(rows.length);
   for (let fold = 0; fold < folds; fold++) {
     const heldOut = rows.flatMap((_, index) => (assignment[index] === fold ? [index] : []));

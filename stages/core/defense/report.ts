@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { type Row, className } from "../dataset.ts";
+import type { z } from "zod";
+import { className, type Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import { manifestFile, parseManifestFile } from "../manifest-file.ts";
 import type { DefenseParams } from "../params.ts";
@@ -34,7 +34,10 @@ export function sanitizeMetrics(params: DefenseParams, detection: Detection, man
   // With no detector there is no score to rank by, so no AUROC (constant scores would claim 0.5).
   const overall = detection.detectors.length === 0 ? { ...scored, auroc: null } : scored;
   const detectors = Object.fromEntries(
-    Object.entries(detection.byDetector).map(([name, result]) => [name, scoreDetection(result.flags, result.scores, manifest.rows)]),
+    Object.entries(detection.byDetector).map(([name, result]) => [
+      name,
+      scoreDetection(result.flags, result.scores, manifest.rows),
+    ]),
   );
   return {
     method: Array.isArray(params.method) ? params.method.join("+") : String(params.method),
@@ -61,7 +64,10 @@ export function flagsFile(params: DefenseParams, rows: readonly Row[], detection
       // The label check's most probable class (out of fold): what the given label perhaps should be.
       ...(detection.suggested ? { suggested: className(detection.suggested[i] as number) } : {}),
       detectors: Object.fromEntries(
-        Object.entries(detection.byDetector).map(([name, result]) => [name, { score: result.scores[i], flagged: result.flags[i] }]),
+        Object.entries(detection.byDetector).map(([name, result]) => [
+          name,
+          { score: result.scores[i], flagged: result.flags[i] },
+        ]),
       ),
     })),
   };

@@ -33,7 +33,9 @@ export function loadPoisonlabForest(value: unknown, source: string): Classifier 
   return {
     classCount: forest.classCount,
     probabilities(features) {
-      const columns = Array.from({ length: forest.featureCount }, (_, f) => Float64Array.from(features, (row) => row[f] as number));
+      const columns = Array.from({ length: forest.featureCount }, (_, f) =>
+        Float64Array.from(features, (row) => row[f] as number),
+      );
       return forestProbabilities(forest, columns);
     },
   };

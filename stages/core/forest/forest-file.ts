@@ -48,7 +48,12 @@ function header(featureCount: number, classCount: number) {
 }
 
 function treeToJson(tree: Tree) {
-  return { feature: Array.from(tree.feature), threshold: Array.from(tree.threshold), left: Array.from(tree.left), right: Array.from(tree.right) };
+  return {
+    feature: Array.from(tree.feature),
+    threshold: Array.from(tree.threshold),
+    left: Array.from(tree.left),
+    right: Array.from(tree.right),
+  };
 }
 
 /**
@@ -58,12 +63,17 @@ function treeToJson(tree: Tree) {
 export function parseForestFile(value: unknown, source: string): Forest {
   const parsed = forestJson.safeParse(value);
   if (!parsed.success) {
-    throw new StageError(`${source}: not a ${FOREST_FORMAT} v${FOREST_VERSION} forest:\n${z.prettifyError(parsed.error)}`);
+    throw new StageError(
+      `${source}: not a ${FOREST_FORMAT} v${FOREST_VERSION} forest:\n${z.prettifyError(parsed.error)}`,
+    );
   }
   const { feature_count: featureCount, class_count: classCount } = parsed.data;
   const trees = parsed.data.trees.map((json, index) => {
     const tree = typedTree(json);
-    const problem = tree === null ? "feature, threshold, left and right must be number arrays of one length" : treeProblem(tree, featureCount, classCount);
+    const problem =
+      tree === null
+        ? "feature, threshold, left and right must be number arrays of one length"
+        : treeProblem(tree, featureCount, classCount);
     if (problem !== null) throw new StageError(`${source}: forest tree ${index}: ${problem}`);
     return tree as Tree;
   });
@@ -73,11 +83,23 @@ export function parseForestFile(value: unknown, source: string): Forest {
 /** The tree in typed arrays, or null when a field holds something other than numbers of the right kind. */
 function typedTree(json: TreeJson): Tree | null {
   const size = json.feature.length;
-  if (size === 0 || json.threshold.length !== size || json.left.length !== size || json.right.length !== size) return null;
-  const tree: Tree = { feature: new Uint16Array(size), threshold: new Float64Array(size), left: new Int32Array(size), right: new Int32Array(size) };
+  if (size === 0 || json.threshold.length !== size || json.left.length !== size || json.right.length !== size)
+    return null;
+  const tree: Tree = {
+    feature: new Uint16Array(size),
+    threshold: new Float64Array(size),
+    left: new Int32Array(size),
+    right: new Int32Array(size),
+  };
   for (let node = 0; node < size; node++) {
-    const [feature, threshold, left, right] = [json.feature[node], json.threshold[node], json.left[node], json.right[node]];
-    if (!isIndex(feature) || typeof threshold !== "number" || !Number.isInteger(left) || !Number.isInteger(right)) return null;
+    const [feature, threshold, left, right] = [
+      json.feature[node],
+      json.threshold[node],
+      json.left[node],
+      json.right[node],
+    ];
+    if (!isIndex(feature) || typeof threshold !== "number" || !Number.isInteger(left) || !Number.isInteger(right))
+      return null;
     tree.feature[node] = feature;
     tree.threshold[node] = threshold;
     tree.left[node] = left as number;
@@ -93,9 +115,11 @@ function isIndex(value: unknown): value is number {
 /** What would make prediction loop or read out of bounds: features and classes out of range, children pointing back. */
 function treeProblem(tree: Tree, featureCount: number, classCount: number): string | null {
   for (let node = 0; node < tree.feature.length; node++) {
-    if ((tree.feature[node] as number) >= featureCount) return `split ${node} uses feature ${tree.feature[node]} of ${featureCount}`;
+    if ((tree.feature[node] as number) >= featureCount)
+      return `split ${node} uses feature ${tree.feature[node]} of ${featureCount}`;
     for (const child of [tree.left[node] as number, tree.right[node] as number]) {
-      if (child < -classCount || (child >= 0 && (child <= node || child >= tree.feature.length))) return `split ${node} has an invalid child ${child}`;
+      if (child < -classCount || (child >= 0 && (child <= node || child >= tree.feature.length)))
+        return `split ${node} has an invalid child ${child}`;
     }
   }
   return null;

@@ -1,9 +1,9 @@
 import type { FastRng } from "./fast-rng.ts";
 import type { FeatureMatrix } from "./matrix.ts";
 import type { SortedColumn } from "./presort.ts";
+import { bootstrapLists, LABEL_BITS, LABEL_MASK, partitionList, type SortedList, scratchList } from "./sorted-lists.ts";
 import { type BestSplit, SplitSearch } from "./split-search.ts";
-import { LABEL_BITS, LABEL_MASK, type SortedList, bootstrapLists, partitionList, scratchList } from "./sorted-lists.ts";
-import { type Tree, TreeBuilder, leafReference } from "./tree.ts";
+import { leafReference, type Tree, TreeBuilder } from "./tree.ts";
 
 /** How a tree grows; sizes count distinct bootstrap rows in a node, as in scikit-learn. */
 export interface GrowSettings {
@@ -67,7 +67,12 @@ class PendingNodes {
  * and is shared, read-only, by all trees. Memory is linear in the rows: one sorted
  * list of bootstrap rows per feature, partitioned in place as nodes split, so children stay sorted.
  */
-export function growTree(matrix: FeatureMatrix, sortedColumns: readonly SortedColumn[], settings: GrowSettings, rng: FastRng): Tree {
+export function growTree(
+  matrix: FeatureMatrix,
+  sortedColumns: readonly SortedColumn[],
+  settings: GrowSettings,
+  rng: FastRng,
+): Tree {
   return growWeightedTree(matrix, sortedColumns, bootstrapWeights(matrix.rowCount, rng), settings, rng);
 }
 
@@ -107,7 +112,9 @@ export function growWeightedTree(
     const parent = pending.parent[i] as number;
     const side = pending.side[i] === 0 ? "left" : "right";
     counts.set(pending.counts.subarray(i * classes, (i + 1) * classes));
-    const split: BestSplit | null = isLeaf(end - start, depth, counts, settings) ? null : search.best(lists, start, end, counts);
+    const split: BestSplit | null = isLeaf(end - start, depth, counts, settings)
+      ? null
+      : search.best(lists, start, end, counts);
     if (split === null) {
       const leaf = leafReference(majorityClass(counts));
       if (parent >= 0) {
@@ -123,9 +130,13 @@ export function growWeightedTree(
     if (parent >= 0) builder.setChild(parent, side, index);
     const middle = start + split.leftSize;
     markLeftRows(lists[split.feature] as SortedList, start, middle, end, goesLeft, leftCounts);
-    for (let label = 0; label < classes; label++) rightCounts[label] = (counts[label] as number) - (leftCounts[label] as number);
+    for (let label = 0; label < classes; label++)
+      rightCounts[label] = (counts[label] as number) - (leftCounts[label] as number);
     // Children that will be leaves need no sorted lists: skip the partition when both are.
-    if (!isLeaf(middle - start, depth + 1, leftCounts, settings) || !isLeaf(end - middle, depth + 1, rightCounts, settings)) {
+    if (
+      !isLeaf(middle - start, depth + 1, leftCounts, settings) ||
+      !isLeaf(end - middle, depth + 1, rightCounts, settings)
+    ) {
       for (let feature = 0; feature < lists.length; feature++) {
         if (feature !== split.feature) partitionList(lists[feature] as SortedList, start, end, goesLeft, scratch);
       }
@@ -161,12 +172,20 @@ function isLeaf(size: number, depth: number, counts: Float64Array, settings: Gro
 /** The class with the highest weighted count; ties go to the lower class index. */
 function majorityClass(counts: Float64Array): number {
   let best = 0;
-  for (let label = 1; label < counts.length; label++) if ((counts[label] as number) > (counts[best] as number)) best = label;
+  for (let label = 1; label < counts.length; label++)
+    if ((counts[label] as number) > (counts[best] as number)) best = label;
   return best;
 }
 
 /** Flags the rows of the left child (a prefix of the split feature's list) and puts their class counts in `counts`. */
-function markLeftRows(list: SortedList, start: number, middle: number, end: number, goesLeft: Uint8Array, counts: Float64Array): void {
+function markLeftRows(
+  list: SortedList,
+  start: number,
+  middle: number,
+  end: number,
+  goesLeft: Uint8Array,
+  counts: Float64Array,
+): void {
   counts.fill(0);
   for (let i = start; i < middle; i++) {
     goesLeft[list.rows[i] as number] = 1;

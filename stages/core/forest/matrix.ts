@@ -9,7 +9,10 @@ export interface FeatureMatrix {
   labels: Uint8Array;
 }
 
-export function matrixFromRows(rows: ReadonlyArray<{ features: readonly number[]; label: number }>, classCount: number): FeatureMatrix {
+export function matrixFromRows(
+  rows: ReadonlyArray<{ features: readonly number[]; label: number }>,
+  classCount: number,
+): FeatureMatrix {
   const builder = new MatrixBuilder(rows[0]?.features.length ?? 0, classCount, rows.length);
   for (const row of rows) builder.push(row.features, row.label);
   return builder.finish();

@@ -59,7 +59,8 @@ function radixArgsort(values: Float64Array): Int32Array {
       starts[next] = (starts[next] as number) + 1;
     }
     if (starts.includes(n)) continue; // one digit for every row: this pass would not move anything
-    for (let digit = 0; digit < DIGIT_MASK + 1; digit++) starts[digit + 1] = (starts[digit + 1] as number) + (starts[digit] as number);
+    for (let digit = 0; digit < DIGIT_MASK + 1; digit++)
+      starts[digit + 1] = (starts[digit + 1] as number) + (starts[digit] as number);
     for (let i = 0; i < n; i++) {
       const digit = ((words[i] as number) >>> shift) & DIGIT_MASK;
       const to = starts[digit] as number;

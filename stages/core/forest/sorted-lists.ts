@@ -44,7 +44,13 @@ export function scratchList(length: number): SortedList {
  * Stable partition of positions [start, end) of `list`: rows flagged in `goesLeft` first, the others after,
  * each side keeping its sorted order. Returns nothing: the split point is known to the caller.
  */
-export function partitionList(list: SortedList, start: number, end: number, goesLeft: Uint8Array, scratch: SortedList): void {
+export function partitionList(
+  list: SortedList,
+  start: number,
+  end: number,
+  goesLeft: Uint8Array,
+  scratch: SortedList,
+): void {
   const { rows, values, weightLabels } = list;
   let leftEnd = start;
   let rightCount = 0;

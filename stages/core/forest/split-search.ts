@@ -44,7 +44,11 @@ export class SplitSearch {
     let bestScore = Number.NEGATIVE_INFINITY;
     let tried = 0;
     let nonConstant = 0;
-    for (let remaining = order.length; remaining > 0 && (tried < this.settings.maxFeatures || nonConstant === 0); remaining--) {
+    for (
+      let remaining = order.length;
+      remaining > 0 && (tried < this.settings.maxFeatures || nonConstant === 0);
+      remaining--
+    ) {
       const pick = this.rng.int(remaining);
       const feature = order[pick] as number;
       order[pick] = order[remaining - 1] as number;

@@ -20,14 +20,21 @@ export interface Forest {
  * Grows tree `index` of a forest. Its randomness comes from the forest seed and the index alone, so a tree
  * is the same whichever thread grows it and in whatever order: the basis of thread-count independence.
  */
-export function growForestTree(matrix: FeatureMatrix, sortedColumns: readonly SortedColumn[], settings: ForestSettings, index: number): Tree {
+export function growForestTree(
+  matrix: FeatureMatrix,
+  sortedColumns: readonly SortedColumn[],
+  settings: ForestSettings,
+  index: number,
+): Tree {
   return growTree(matrix, sortedColumns, settings, createFastRng(createRng(`${settings.seed}/tree/${index}`)));
 }
 
 /** Trains the whole forest in this thread. */
 export function trainForest(matrix: FeatureMatrix, settings: ForestSettings): Forest {
   const sortedColumns = sortColumns(matrix);
-  const trees = Array.from({ length: settings.trees }, (_, index) => growForestTree(matrix, sortedColumns, settings, index));
+  const trees = Array.from({ length: settings.trees }, (_, index) =>
+    growForestTree(matrix, sortedColumns, settings, index),
+  );
   return { featureCount: matrix.columns.length, classCount: matrix.classCount, trees };
 }
 
@@ -41,7 +48,11 @@ export function forestProbabilities(forest: Forest, columns: readonly Float64Arr
   const rowCount = columns[0]?.length ?? 0;
   const classes = forest.classCount;
   const rows = new Float64Array(rowCount * features);
-  columns.forEach((column, f) => column.forEach((value, row) => (rows[row * features + f] = value)));
+  columns.forEach((column, f) => {
+    column.forEach((value, row) => {
+      rows[row * features + f] = value;
+    });
+  });
   const votes = new Uint32Array(rowCount * classes);
   for (const tree of forest.trees) {
     const nodes = packTree(tree);
@@ -50,7 +61,10 @@ export function forestProbabilities(forest: Forest, columns: readonly Float64Arr
       let node = 0;
       for (;;) {
         const at = 4 * node;
-        const next = (rows[base + (nodes[at + 1] as number)] as number) <= (nodes[at] as number) ? (nodes[at + 2] as number) : (nodes[at + 3] as number);
+        const next =
+          (rows[base + (nodes[at + 1] as number)] as number) <= (nodes[at] as number)
+            ? (nodes[at + 2] as number)
+            : (nodes[at + 3] as number);
         if (next < 0) {
           const slot = row * classes - next - 1;
           votes[slot] = (votes[slot] as number) + 1;

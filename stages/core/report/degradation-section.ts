@@ -59,7 +59,8 @@ export function significanceReading(cells: readonly DegradationCell[]): string {
     .map((method) => {
       const clean = cleanCellOf(cells, method);
       const attacked = cells.filter((cell) => cell.method === method && cell.rate > 0);
-      const byVerdict = (wanted: Verdict) => attacked.filter((cell) => verdict(cell, clean) === wanted).map((cell) => percent(cell.rate));
+      const byVerdict = (wanted: Verdict) =>
+        attacked.filter((cell) => verdict(cell, clean) === wanted).map((cell) => percent(cell.rate));
       const parts = [
         [byVerdict("significant drop"), "accuracy drops beyond the noise at"],
         [byVerdict("significant rise"), "accuracy rises beyond the noise at"],
@@ -83,7 +84,8 @@ export function expectedFlippedAccuracy(cleanAccuracy: number, rate: number, cla
 export function cleanVersusPoisonedTest(cells: readonly DegradationCell[], shape: StudyShape): string {
   const attacked = cells.filter((cell) => cell.rate > 0);
   const rows = attacked.map((cell) => {
-    const expected = cell.method === "label_flip" ? expectedFlippedAccuracy(cell.accuracy.mean, cell.rate, shape.class_count) : null;
+    const expected =
+      cell.method === "label_flip" ? expectedFlippedAccuracy(cell.accuracy.mean, cell.rate, shape.class_count) : null;
     return [
       runName(cell.method, cell.rate),
       withInterval(cell.accuracy),

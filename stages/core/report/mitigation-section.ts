@@ -3,7 +3,8 @@ import type { DegradationCell } from "../study/degradation.ts";
 import { intervalsExclude, type Summary } from "../study/statistics.ts";
 import { fixed, markdownTable, percent, withInterval } from "./numbers.ts";
 
-const meanOrDash = (summary: Summary | null, digits = 3): string => (summary === null ? "–" : fixed(summary.mean, digits));
+const meanOrDash = (summary: Summary | null, digits = 3): string =>
+  summary === null ? "–" : fixed(summary.mean, digits);
 
 /** Against the undefended forest on the same data: the only place the report calls a defense's effect significant. */
 export function defenseVerdict(cell: DefenseCell, none: DefenseCell): string {
@@ -32,12 +33,26 @@ export function defenseTable(cells: readonly DefenseCell[]): string {
       meanOrDash(cell.auroc),
       meanOrDash(cell.removed, 1),
       withInterval(cell.accuracy),
-      cell.defense === "none" ? "" : `${cell.accuracy.mean >= none.accuracy.mean ? "+" : ""}${fixed(cell.accuracy.mean - none.accuracy.mean)}`,
+      cell.defense === "none"
+        ? ""
+        : `${cell.accuracy.mean >= none.accuracy.mean ? "+" : ""}${fixed(cell.accuracy.mean - none.accuracy.mean)}`,
       defenseVerdict(cell, none),
     ];
   });
   return markdownTable(
-    ["attack", "rate", "defense", "precision", "recall", "F1", "AUROC", "rows removed", "clean-test accuracy [95 % CI]", "vs none", "verdict"],
+    [
+      "attack",
+      "rate",
+      "defense",
+      "precision",
+      "recall",
+      "F1",
+      "AUROC",
+      "rows removed",
+      "clean-test accuracy [95 % CI]",
+      "vs none",
+      "verdict",
+    ],
     rows,
   );
 }
@@ -56,15 +71,26 @@ export function bestDefenses(cells: readonly DefenseCell[], degradation: readonl
       const clean = degradation.find((cell) => cell.method === method && cell.rate === 0);
       const lost = clean ? clean.accuracy.mean - none.accuracy.mean : Number.NaN;
       const won = best.accuracy.mean - none.accuracy.mean;
-      const share = lost > 0 && best.defense !== "none" ? `, ${percent(Math.min(won / lost, 1))} of the ${fixed(lost)} the poison cost` : "";
-      const words = best.defense === "none" ? "no defense beats the undefended forest" : `best: **${best.defense}**, ${withInterval(best.accuracy)} (${defenseVerdict(best, none)}${share})`;
+      const share =
+        lost > 0 && best.defense !== "none"
+          ? `, ${percent(Math.min(won / lost, 1))} of the ${fixed(lost)} the poison cost`
+          : "";
+      const words =
+        best.defense === "none"
+          ? "no defense beats the undefended forest"
+          : `best: **${best.defense}**, ${withInterval(best.accuracy)} (${defenseVerdict(best, none)}${share})`;
       return `- ${method} at ${percent(rate)}: undefended ${withInterval(none.accuracy)}; ${words}.`;
     })
     .join("\n");
 }
 
 /** The mitigation section: fixed advice, then the measured table and its reading. */
-export function mitigationSection(cells: readonly DefenseCell[], degradation: readonly DegradationCell[], repeats: number, leaf: number): string {
+export function mitigationSection(
+  cells: readonly DefenseCell[],
+  degradation: readonly DegradationCell[],
+  repeats: number,
+  leaf: number,
+): string {
   return `How to defend a training pipeline against poisoned data, in the order that pays:
 
 1. **Provenance and access control.** Know where every row came from, version it (that is what DVC does here), and

@@ -25,8 +25,14 @@ function multiplierText(row: RowsNeededRow): string {
 /** The quantity-versus-quality table: rows needed per rate and source, beside the textbook multiplier. */
 export function quantityTable(sources: Record<string, RowsNeededRow[]>): string {
   const names = Object.keys(sources);
-  const rates = [...new Set(names.flatMap((name) => (sources[name] ?? []).map((row) => row.rate)))].sort((a, b) => a - b);
-  const header = ["label_flip rate", "textbook 1/(1 - ηK/(K-1))²", ...names.flatMap((name) => [`${name}: rows needed`, `${name}: multiplier`])];
+  const rates = [...new Set(names.flatMap((name) => (sources[name] ?? []).map((row) => row.rate)))].sort(
+    (a, b) => a - b,
+  );
+  const header = [
+    "label_flip rate",
+    "textbook 1/(1 - ηK/(K-1))²",
+    ...names.flatMap((name) => [`${name}: rows needed`, `${name}: multiplier`]),
+  ];
   const rows = rates.map((rate) => {
     const any = names.map((name) => sources[name]?.find((row) => row.rate === rate)).find((row) => row !== undefined);
     const textbook = any?.textbook ?? null;
@@ -60,9 +66,14 @@ export function quantityReading(sources: Record<string, RowsNeededRow[]>, target
   return Object.entries(sources)
     .map(([name, rows]) => {
       const attacked = rows.filter((row) => row.rate > 0);
-      const phrases = attacked.map((row) => `${percent(row.rate)}: ${multiplierText(row)} (${compareWithTextbook(row)}, ${fixed(row.textbook ?? Number.NaN, 2)}x)`);
+      const phrases = attacked.map(
+        (row) =>
+          `${percent(row.rate)}: ${multiplierText(row)} (${compareWithTextbook(row)}, ${fixed(row.textbook ?? Number.NaN, 2)}x)`,
+      );
       const unreached = attacked.filter((row) => row.needed.bound === "more_than").map((row) => percent(row.rate));
-      const tail = unreached.length ? ` At ${unreached.join(", ")} the curve never reaches ${fixed(target, 2)} within the rows measured.` : "";
+      const tail = unreached.length
+        ? ` At ${unreached.join(", ")} the curve never reaches ${fixed(target, 2)} within the rows measured.`
+        : "";
       return `- **${name}**: rows needed to reach ${fixed(target, 2)} accuracy, relative to clean data: ${phrases.join("; ")}.${tail}`;
     })
     .join("\n");

@@ -1,7 +1,12 @@
 import type { StudyResults } from "../study/results.ts";
-import { cleanVersusPoisonedTest, degradationTable, significanceReading, type StudyShape } from "./degradation-section.ts";
-import { originalLevelsReading } from "./outcomes-section.ts";
+import {
+  cleanVersusPoisonedTest,
+  degradationTable,
+  type StudyShape,
+  significanceReading,
+} from "./degradation-section.ts";
 import { fixed, markdownTable, percent, runName, withInterval } from "./numbers.ts";
+import { originalLevelsReading } from "./outcomes-section.ts";
 import { quantityReading, quantityTable } from "./quantity-section.ts";
 
 export interface ReportInputs {
@@ -91,6 +96,11 @@ export function mainTable(results: StudyResults): string {
   const flips = results.degradation.filter((cell) => cell.method === "label_flip");
   return markdownTable(
     ["run", "clean-test accuracy [95 % CI]", "macro F1", "accuracy on poisoned test labels"],
-    flips.map((cell) => [runName(cell.method, cell.rate), withInterval(cell.accuracy), fixed(cell.f1_macro.mean), withInterval(cell.accuracy_on_poisoned_test)]),
+    flips.map((cell) => [
+      runName(cell.method, cell.rate),
+      withInterval(cell.accuracy),
+      fixed(cell.f1_macro.mean),
+      withInterval(cell.accuracy_on_poisoned_test),
+    ]),
   );
 }

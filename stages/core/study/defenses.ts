@@ -81,7 +81,11 @@ export function runDefenseStudy(
     return fit;
   };
   const cells = spec.methods.flatMap((method) =>
-    spec.rates.map((rate) => ({ method, rate, samples: new Map<string, Sample>(variants.map((variant) => [variant.name, emptySample()])) })),
+    spec.rates.map((rate) => ({
+      method,
+      rate,
+      samples: new Map<string, Sample>(variants.map((variant) => [variant.name, emptySample()])),
+    })),
   );
   let done = 0;
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
@@ -94,7 +98,9 @@ export function runDefenseStudy(
       const detectionFor = (variant: DefenseVariant): Detection => {
         const known = detections.get(variant.forest);
         if (known) return known;
-        const needed = DETECTORS.filter((d) => variants.some((v) => v.forest === variant.forest && v.detectors.includes(d)));
+        const needed = DETECTORS.filter((d) =>
+          variants.some((v) => v.forest === variant.forest && v.detectors.includes(d)),
+        );
         const params: DefenseParams = {
           ...spec.detector,
           method: needed,
@@ -102,14 +108,19 @@ export function runDefenseStudy(
           seed: 0, // unused: the folds come from the rng below
         };
         const fit = fitOf(variant.forest);
-        const found = detect(poisoned.rows, params, createRng(deriveSeed(spec.seed, "folds", repeat)), (part) => fit(part, forestSeed));
+        const found = detect(poisoned.rows, params, createRng(deriveSeed(spec.seed, "folds", repeat)), (part) =>
+          fit(part, forestSeed),
+        );
         detections.set(variant.forest, found);
         return found;
       };
       for (const variant of variants) {
         const sample = cell.samples.get(variant.name) as Sample;
         const detection = variant.detectors.length > 0 ? detectionFor(variant) : null;
-        const result = combine(variant.detectors.map((d) => detection?.byDetector[d] ?? { scores: [], flags: [] }), poisoned.rows.length);
+        const result = combine(
+          variant.detectors.map((d) => detection?.byDetector[d] ?? { scores: [], flags: [] }),
+          poisoned.rows.length,
+        );
         if (detection) {
           const scores = scoreDetection(result.flags, result.scores, poisoned.poisoned);
           sample.precision.push(scores.precision);
@@ -119,7 +130,15 @@ export function runDefenseStudy(
           sample.removed.push(scores.removed);
         }
         const model = fitOf(variant.forest)(keptRows(poisoned.rows, result.flags), forestSeed);
-        sample.accuracy.push(accuracy(test.map((row) => row.label), predictLabels(model, test.map((row) => row.features))));
+        sample.accuracy.push(
+          accuracy(
+            test.map((row) => row.label),
+            predictLabels(
+              model,
+              test.map((row) => row.features),
+            ),
+          ),
+        );
       }
       progress?.(++done, spec.repeats * cells.length);
     }

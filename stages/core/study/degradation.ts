@@ -41,8 +41,15 @@ interface Measurement {
  * repeat all cells share the split and the forest seed, and a method's poison seed is shared across rates, so
  * a higher rate poisons a superset of the rows of a lower one: cells differ only by the poison.
  */
-export function runDegradation(rows: readonly Row[], spec: DegradationSpec, fit: Fit, progress?: Progress): DegradationCell[] {
-  const cells = spec.methods.flatMap((method) => spec.rates.map((rate) => ({ method, rate, runs: [] as Measurement[] })));
+export function runDegradation(
+  rows: readonly Row[],
+  spec: DegradationSpec,
+  fit: Fit,
+  progress?: Progress,
+): DegradationCell[] {
+  const cells = spec.methods.flatMap((method) =>
+    spec.rates.map((rate) => ({ method, rate, runs: [] as Measurement[] })),
+  );
   let done = 0;
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
     const { train, test } = stratifiedSplit(rows, spec.test_size, createRng(deriveSeed(spec.seed, "split", repeat)));
@@ -50,17 +57,36 @@ export function runDegradation(rows: readonly Row[], spec: DegradationSpec, fit:
     for (const cell of cells) {
       const poisonSeed = deriveSeed(spec.seed, "poison", cell.method, repeat);
       const poisoned = poisonRows(train, cell, createRng(poisonSeed)).rows;
-      const poisonedTest = poisonRows(test, cell, createRng(deriveSeed(spec.seed, "poison-test", cell.method, repeat))).rows;
+      const poisonedTest = poisonRows(
+        test,
+        cell,
+        createRng(deriveSeed(spec.seed, "poison-test", cell.method, repeat)),
+      ).rows;
       const classifier = fit(poisoned, forestSeed);
-      const predicted = predictLabels(classifier, test.map((row) => row.features));
-      const report = classificationReport(confusionMatrix(test.map((row) => row.label), predicted, CLASSES.length));
-      const poisonedPredicted = predictLabels(classifier, poisonedTest.map((row) => row.features));
+      const predicted = predictLabels(
+        classifier,
+        test.map((row) => row.features),
+      );
+      const report = classificationReport(
+        confusionMatrix(
+          test.map((row) => row.label),
+          predicted,
+          CLASSES.length,
+        ),
+      );
+      const poisonedPredicted = predictLabels(
+        classifier,
+        poisonedTest.map((row) => row.features),
+      );
       cell.runs.push({
         accuracy: report.accuracy,
         precision_macro: report.precision_macro,
         recall_macro: report.recall_macro,
         f1_macro: report.f1_macro,
-        accuracy_on_poisoned_test: accuracy(poisonedTest.map((row) => row.label), poisonedPredicted),
+        accuracy_on_poisoned_test: accuracy(
+          poisonedTest.map((row) => row.label),
+          poisonedPredicted,
+        ),
       });
       progress?.(++done, spec.repeats * cells.length);
     }

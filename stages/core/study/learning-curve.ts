@@ -34,14 +34,27 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
     const { pool, test } = source(repeat);
     const largest = Math.max(...spec.sizes);
-    if (pool.length < largest) throw new Error(`learning curve: the pool has ${pool.length} rows, fewer than ${largest}`);
+    if (pool.length < largest)
+      throw new Error(`learning curve: the pool has ${pool.length} rows, fewer than ${largest}`);
     const ordered = shuffled(createRng(deriveSeed(spec.seed, "curve-order", repeat)), pool);
     for (const point of points) {
       const train = ordered.slice(0, point.rows);
-      const poisoned = poisonRows(train, { method: "label_flip", rate: point.rate }, createRng(deriveSeed(spec.seed, "curve-poison", repeat))).rows;
+      const poisoned = poisonRows(
+        train,
+        { method: "label_flip", rate: point.rate },
+        createRng(deriveSeed(spec.seed, "curve-poison", repeat)),
+      ).rows;
       const classifier = fit(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
-      const predicted = predictLabels(classifier, test.map((row) => row.features));
-      point.values.push(accuracy(test.map((row) => row.label), predicted));
+      const predicted = predictLabels(
+        classifier,
+        test.map((row) => row.features),
+      );
+      point.values.push(
+        accuracy(
+          test.map((row) => row.label),
+          predicted,
+        ),
+      );
       progress?.(++done, spec.repeats * points.length);
     }
   }

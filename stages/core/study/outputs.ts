@@ -32,7 +32,12 @@ export function studyMetrics(results: StudyResults) {
 export function degradationPlot(results: StudyResults, method: string) {
   return results.degradation
     .filter((cell) => cell.method === method)
-    .map((cell) => ({ rate: cell.rate, accuracy: cell.accuracy.mean, lower: cell.accuracy.ci95[0], upper: cell.accuracy.ci95[1] }));
+    .map((cell) => ({
+      rate: cell.rate,
+      accuracy: cell.accuracy.mean,
+      lower: cell.accuracy.ci95[0],
+      upper: cell.accuracy.ci95[1],
+    }));
 }
 
 /** Plot data for DVC: one row per training-set size, one field per poison rate (rate_0, rate_10, ...). */
@@ -41,6 +46,8 @@ export function learningCurvePlot(results: StudyResults, source: string) {
   const sizes = [...new Set(points.map((point) => point.rows))].sort((a, b) => a - b);
   return sizes.map((rows) => ({
     rows,
-    ...Object.fromEntries(points.filter((point) => point.rows === rows).map((point) => [rateKey(point.rate), point.accuracy.mean])),
+    ...Object.fromEntries(
+      points.filter((point) => point.rows === rows).map((point) => [rateKey(point.rate), point.accuracy.mean]),
+    ),
   }));
 }

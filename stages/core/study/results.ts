@@ -29,7 +29,10 @@ export interface StudyResults {
 export function rowsNeededTable(points: readonly CurvePoint[], target: number, classCount: number): RowsNeededRow[] {
   const rates = [...new Set(points.map((point) => point.rate))].sort((a, b) => a - b);
   const neededAt = (rate: number) =>
-    rowsToReach(points.filter((point) => point.rate === rate).map((point) => ({ rows: point.rows, mean: point.accuracy.mean })), target);
+    rowsToReach(
+      points.filter((point) => point.rate === rate).map((point) => ({ rows: point.rows, mean: point.accuracy.mean })),
+      target,
+    );
   const clean = neededAt(0);
   return rates.map((rate) => {
     const needed = neededAt(rate);

@@ -6,7 +6,7 @@ import { stratifiedSplit } from "../split.ts";
 import { runDegradation } from "./degradation.ts";
 import type { Fit, Progress } from "./fit.ts";
 import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
-import { type StudyResults, rowsNeededTable } from "./results.ts";
+import { rowsNeededTable, type StudyResults } from "./results.ts";
 import { deriveSeed } from "./seeds.ts";
 
 /** Draws rows from the synthetic IRIS-like source. */
@@ -29,10 +29,18 @@ export interface StudySpec {
 }
 
 /** The degradation study on IRIS and the learning curves on IRIS and on synthetic data, from one seed. */
-export function runStudy(iris: readonly Row[], spec: StudySpec, fit: Fit, synthetic: SyntheticSampler, progress?: Progress): StudyResults {
+export function runStudy(
+  iris: readonly Row[],
+  spec: StudySpec,
+  fit: Fit,
+  synthetic: SyntheticSampler,
+  progress?: Progress,
+): StudyResults {
   const trainRows = stratifiedSplit(iris, spec.test_size, createRng(0)).train.length; // does not depend on the seed
   if (Math.max(...spec.curves.iris_sizes) > trainRows) {
-    throw new StageError(`study.curves.iris_sizes = [${spec.curves.iris_sizes.join(", ")}]: IRIS has only ${trainRows} training rows at test_size ${spec.test_size}`);
+    throw new StageError(
+      `study.curves.iris_sizes = [${spec.curves.iris_sizes.join(", ")}]: IRIS has only ${trainRows} training rows at test_size ${spec.test_size}`,
+    );
   }
   const degradationUnits = spec.repeats * spec.methods.length * spec.rates.length;
   const curveUnits = spec.curves.repeats * spec.curves.rates.length;
@@ -44,7 +52,11 @@ export function runStudy(iris: readonly Row[], spec: StudySpec, fit: Fit, synthe
   offset += degradationUnits;
 
   const irisSource: CurveSource = (repeat) => {
-    const { train, test } = stratifiedSplit(iris, spec.test_size, createRng(deriveSeed(spec.seed, "curve-split", repeat)));
+    const { train, test } = stratifiedSplit(
+      iris,
+      spec.test_size,
+      createRng(deriveSeed(spec.seed, "curve-split", repeat)),
+    );
     return { pool: train, test };
   };
   const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
@@ -52,10 +64,18 @@ export function runStudy(iris: readonly Row[], spec: StudySpec, fit: Fit, synthe
   offset += curveUnits * spec.curves.iris_sizes.length;
 
   const syntheticSource: CurveSource = (repeat) => ({
-    pool: synthetic(Math.max(...spec.curves.synthetic_sizes), createRng(deriveSeed(spec.seed, "synthetic-pool", repeat))),
+    pool: synthetic(
+      Math.max(...spec.curves.synthetic_sizes),
+      createRng(deriveSeed(spec.seed, "synthetic-pool", repeat)),
+    ),
     test: synthetic(spec.curves.synthetic_test_rows, createRng(deriveSeed(spec.seed, "synthetic-test", repeat))),
   });
-  const syntheticCurve = runLearningCurve(syntheticSource, { ...curveSpec, sizes: spec.curves.synthetic_sizes }, fit, report);
+  const syntheticCurve = runLearningCurve(
+    syntheticSource,
+    { ...curveSpec, sizes: spec.curves.synthetic_sizes },
+    fit,
+    report,
+  );
 
   const target = spec.curves.target_accuracy;
   return {
