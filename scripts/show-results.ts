@@ -12,10 +12,10 @@ console.log(
 );
 console.log(`  accuracy against poisoned test labels ${fixed(evaluation.accuracy_on_poisoned_test)};`);
 console.log(
-  `  ${evaluation.poison.train_rows_poisoned} of ${evaluation.poison.train_rows} training rows poisoned; defense ${sanitize.method} removed ${sanitize.removed}.`,
+  `  ${evaluation.poison.train_rows_poisoned} of ${evaluation.poison.train_rows} training rows poisoned; defense ${sanitize.defense_method} removed ${sanitize.removed}.`,
 );
 console.log(
-  `Files: ${PATHS.metrics}, ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
+  `Files: ${PATHS.metrics} and ${PATHS.evaluateDetails} (per class), ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
 );
 console.log(
   `Study over many seeds: ${PATHS.report} (tables, charts, mitigation); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,

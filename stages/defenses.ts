@@ -2,7 +2,7 @@
 import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
-import { defenseMetrics } from "./core/study/defense-outputs.ts";
+import { defenseMetrics, defenseSummary } from "./core/study/defense-outputs.ts";
 import { runDefenseStudy, STUDY_DEFENSES } from "./core/study/defenses.ts";
 import { forestFit } from "./core/study/fit.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
@@ -24,6 +24,7 @@ await runStage("defenses", () => {
   writeOutputs({
     [PATHS.defensesResults]: stableJson(cells),
     [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)),
+    [PATHS.defensesSummary]: stableJson(defenseSummary(cells)),
   });
   console.log(`defenses: ${cells.length} cells over ${study.repeats} repeats -> ${PATHS.defensesResults}`);
 });

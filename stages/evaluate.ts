@@ -1,5 +1,5 @@
 // Stage evaluate: score the model on the clean test split, and on a poisoned copy of it for comparison.
-import { evaluate } from "./core/evaluation.ts";
+import { evaluate, headlineMetrics } from "./core/evaluation.ts";
 import { stableJson } from "./core/format.ts";
 import { manifestFile, parseManifestFile } from "./core/manifest-file.ts";
 import { loadModel } from "./core/model.ts";
@@ -22,7 +22,11 @@ await runStage("evaluate", async () => {
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
   const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`)).rows;
   const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
-  writeOutputs({ [PATHS.metrics]: stableJson(metrics), [PATHS.confusion]: stableJson(confusion) });
+  writeOutputs({
+    [PATHS.metrics]: stableJson(headlineMetrics(metrics, poison)),
+    [PATHS.evaluateDetails]: stableJson(metrics),
+    [PATHS.confusion]: stableJson(confusion),
+  });
   console.log(
     `evaluate: clean-test accuracy ${metrics.accuracy.toFixed(3)}, on poisoned test ${metrics.accuracy_on_poisoned_test.toFixed(3)} -> ${PATHS.metrics}`,
   );

@@ -1,7 +1,7 @@
 // Stage sanitize: flag suspicious training rows, drop them, and score the flags against the poison manifest.
 import { detect, keptRows } from "./core/defense/detect.ts";
 import { forestTrainer } from "./core/defense/forest-trainer.ts";
-import { flagsFile, parseManifestRows, sanitizeMetrics } from "./core/defense/report.ts";
+import { flagsFile, parseManifestRows, sanitizeHeadline, sanitizeMetrics } from "./core/defense/report.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, trainParams } from "./core/params.ts";
 import { createRng } from "./core/rng.ts";
@@ -21,7 +21,8 @@ await runStage("sanitize", async () => {
   // With `none` the kept rows are all rows, and the file comes out byte for byte as poison wrote it.
   await writeTables([PATHS.trainSanitized], toTable(0, keptRows(rows, detection.flags)), {
     [PATHS.flags]: stableJson(flagsFile(params, rows, detection)),
-    [PATHS.sanitizeMetrics]: stableJson(metrics),
+    [PATHS.sanitizeMetrics]: stableJson(sanitizeHeadline(metrics)),
+    [PATHS.sanitizeDetails]: stableJson(metrics),
   });
   console.log(
     `sanitize: ${metrics.method} removed ${metrics.removed} of ${rows.length} rows (precision ${metrics.precision.toFixed(3)}, recall ${metrics.recall.toFixed(3)} against ${PATHS.manifest}) -> ${PATHS.trainSanitized}`,

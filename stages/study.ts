@@ -3,7 +3,7 @@ import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { studyParams } from "./core/params.ts";
 import { forestFit } from "./core/study/fit.ts";
-import { degradationPlot, learningCurvePlot, studyMetrics } from "./core/study/outputs.ts";
+import { degradationPlot, learningCurvePlot, studyMetrics, studySummary } from "./core/study/outputs.ts";
 import { runStudy } from "./core/study/run-study.ts";
 import { fitSynthetic } from "./core/synthetic.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
@@ -20,6 +20,7 @@ await runStage("study", () => {
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),
+    [PATHS.studySummary]: stableJson(studySummary(results)),
     ...Object.fromEntries(
       params.methods.map((method) => [
         `${PATHS.studyPlots}/degradation-${method}.json`,

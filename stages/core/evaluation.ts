@@ -8,6 +8,31 @@ export interface PoisonCounts {
   rows_poisoned: number;
 }
 
+/** The attack that produced a result, named in its metrics so a table row says what it measured. */
+export interface AttackName {
+  method: string;
+  rate: number;
+}
+
+/**
+ * metrics/evaluate.json, the single run's headline: the attack and rate first, then the two accuracies, so
+ * `dvc metrics show` and `dvc exp show` lead with them. Everything else (weighted scores, per-class scores)
+ * stays in the details file, which is committed but not a DVC metric.
+ */
+export function headlineMetrics(metrics: ReturnType<typeof evaluate>["metrics"], attack: AttackName) {
+  return {
+    poison_method: attack.method,
+    poison_rate: attack.rate,
+    accuracy: metrics.accuracy,
+    accuracy_on_poisoned_test: metrics.accuracy_on_poisoned_test,
+    f1_macro: metrics.f1_macro,
+    precision_macro: metrics.precision_macro,
+    recall_macro: metrics.recall_macro,
+    test_rows: metrics.test_rows,
+    poison: metrics.poison,
+  };
+}
+
 /**
  * Scores a model on the clean test split, and beside it on a poisoned copy of the test split: the latter is
  * what a protocol that poisons the whole data set before splitting reports (the original project's figures).

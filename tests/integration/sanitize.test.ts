@@ -28,8 +28,13 @@ describe("dvc exp run -S defense.method=label -S poison.rate=0.1", () => {
   });
 
   it("reports the detection metrics against the poison manifest", () => {
-    const metrics = JSON.parse(repo.read("metrics/sanitize.json"));
+    const headline = JSON.parse(repo.read("metrics/sanitize.json"));
+    const metrics = JSON.parse(repo.read("metrics/sanitize-details.json"));
     const manifest = JSON.parse(repo.read("data/poisoned/manifest.json"));
+    assert.equal(headline.defense_method, "label");
+    for (const key of ["removed", "rows_kept", "precision", "recall", "f1", "auroc"]) {
+      assert.equal(headline[key], metrics[key], `the headline's ${key} is the details'`);
+    }
     assert.equal(metrics.method, "label");
     assert.equal(metrics.rows, 120);
     assert.equal(metrics.poisoned, manifest.rows_poisoned);

@@ -48,6 +48,22 @@ export function sanitizeMetrics(params: DefenseParams, detection: Detection, man
 }
 
 /**
+ * metrics/sanitize.json: the few figures a table of runs needs. The counts and the per-detector scores stay in
+ * the details file (sanitizeMetrics), committed beside it but not a DVC metric.
+ */
+export function sanitizeHeadline(metrics: SanitizeMetrics) {
+  return {
+    defense_method: metrics.method,
+    removed: metrics.removed,
+    rows_kept: metrics.rows_kept,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    auroc: metrics.auroc,
+  };
+}
+
+/**
  * data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. With no
  * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory.
  */

@@ -28,6 +28,30 @@ export function studyMetrics(results: StudyResults) {
   return { degradation, rows_needed: rowsNeeded };
 }
 
+/** The original project's attack and the rates it reported, picked out as the study's headline figures. */
+export const HEADLINE_METHOD = "label_flip";
+export const HEADLINE_RATES = [0.1, 0.5] as const;
+
+/** "label_flip_10pct": a key prefix naming an attack and a rate. */
+export const cellKey = (method: string, rate: number): string => `${method}_${Number((rate * 100).toFixed(1))}pct`;
+
+/**
+ * metrics/study-summary.json, the study's DVC metrics: mean clean-test accuracy without poison and under the
+ * headline attack at the headline rates the study measured. The full tables are plain committed outputs.
+ */
+export function studySummary(results: StudyResults) {
+  const accuracyAt = (rate: number) =>
+    results.degradation.find((cell) => cell.method === HEADLINE_METHOD && cell.rate === rate)?.accuracy.mean;
+  const summary: Record<string, number> = {};
+  const clean = accuracyAt(0);
+  if (clean !== undefined) summary.clean_accuracy = clean;
+  for (const rate of HEADLINE_RATES) {
+    const accuracy = accuracyAt(rate);
+    if (accuracy !== undefined) summary[`${cellKey(HEADLINE_METHOD, rate)}_accuracy`] = accuracy;
+  }
+  return summary;
+}
+
 /** Plot data for DVC: accuracy against rate, one file per method (dvc.yaml overlays them as lines). */
 export function degradationPlot(results: StudyResults, method: string) {
   return results.degradation
