@@ -20,12 +20,7 @@ await runStage("study", () => {
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),
-    ...Object.fromEntries(
-      params.methods.map((method) => [
-        `${PATHS.studyPlots}/degradation-${method}.json`,
-        stableJson(degradationPlot(results, method)),
-      ]),
-    ),
+    [`${PATHS.studyPlots}/degradation.json`]: stableJson(degradationPlot(results)),
     ...Object.fromEntries(
       ["iris", "synthetic"].map((source) => [
         `${PATHS.studyPlots}/curve-${source}.json`,
