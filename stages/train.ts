@@ -5,13 +5,19 @@ import { writeTextStreamed } from "./shell/atomic-streams.ts";
 import { readMatrix } from "./shell/csv-stream.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
+import { progressPrinter } from "./shell/progress.ts";
 import { runStage } from "./shell/run-stage.ts";
 import { trainModelOnThreads } from "./shell/train-model.ts";
 
 await runStage("train", async () => {
   const params = loadParams("train", trainParams);
   const data = await readMatrix(PATHS.trainSanitized);
-  const { model, threads } = await trainModelOnThreads(data, params);
+  // Progress on stderr only, so the model file cannot depend on it.
+  const { model, threads } = await trainModelOnThreads(
+    data,
+    params,
+    progressPrinter("train", "trees", { everySeconds: 2, quietSeconds: 2 }),
+  );
   // Not rounded: split thresholds must stay exact. The engines are deterministic (for any thread count),
   // so the bytes are stable. Written tree by tree: a forest on a million rows is tens of megabytes.
   await writeTextStreamed(PATHS.model, modelFileText(model));
