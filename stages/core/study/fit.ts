@@ -9,16 +9,15 @@ export type Fit = (rows: readonly Row[], seed: number) => Classifier;
 export type { Progress } from "../progress.ts";
 
 /**
- * The estimated cost of one fit and its scoring, in units of about 0.2 ms, so progress can weigh a fit on 2,000
- * rows against one on 120. Measured on the study's 100-tree poisonlab-forest: about 40 ms per fit plus 0.2 ms
- * per training row, and 0.03 ms per row predicted. Only progress estimates use it; the smoothed rate corrects
- * what it gets wrong.
+ * The estimated cost of one fit and its scoring, in units of about 0.2 ms of one core, so progress can weigh a
+ * fit on 2,000 rows against one on 120. Fitted to the study's 100-tree poisonlab-forest: about 20 ms per fit
+ * plus 0.2 ms per training row, and 0.05 ms per row predicted. Only progress estimates use it; the smoothed
+ * rate corrects what it gets wrong on another machine.
  */
 export function fitCost(trainRows: number, predictedRows: number): number {
-  return 200 + trainRows + predictedRows / 8;
+  return 100 + trainRows + predictedRows / 4;
 }
 
-/** A forest with fixed settings whose seed each fit chooses (the studies derive one per repeat). */
 export function forestFit(settings: Omit<TrainParams, "seed">): Fit {
   return (rows, seed) => trainClassifier(rows, { ...settings, seed });
 }
