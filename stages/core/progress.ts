@@ -44,7 +44,7 @@ export interface Estimate {
 }
 
 /** How quickly the smoothed rate forgets: after this many seconds an old pace weighs e^-1 of a new one. */
-export const RATE_MEMORY_SECONDS = 8;
+export const RATE_MEMORY_SECONDS = 15;
 
 export function startEstimate(startedAt: number): EstimateState {
   return { startedAt, at: startedAt, work: 0, workRate: null };
