@@ -1,6 +1,7 @@
 // Stage train: fit a random forest on the sanitized training set and save it as a versioned JSON model file.
 import { modelFileText } from "./core/model.ts";
 import { trainParams } from "./core/params.ts";
+import { formatSeconds } from "./core/progress.ts";
 import { writeTextStreamed } from "./shell/atomic-streams.ts";
 import { readMatrix } from "./shell/csv-stream.ts";
 import { loadParams } from "./shell/params-file.ts";
@@ -11,7 +12,12 @@ import { trainModelOnThreads } from "./shell/train-model.ts";
 
 await runStage("train", async () => {
   const params = loadParams("train", trainParams);
+  const readingSince = performance.now();
   const data = await readMatrix(PATHS.trainSanitized);
+  // A large training set takes a while to read: say so before the trees start, on stderr like the progress.
+  const readingSeconds = (performance.now() - readingSince) / 1000;
+  if (readingSeconds >= 2)
+    process.stderr.write(`train: read ${data.rowCount} rows in ${formatSeconds(readingSeconds)}, growing the trees\n`);
   // Progress on stderr only, so the model file cannot depend on it.
   const { model, threads } = await trainModelOnThreads(
     data,
