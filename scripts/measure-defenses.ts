@@ -72,7 +72,7 @@ const spec = {
   detector,
 };
 const iris = parseTable(readText(PATHS.raw), PATHS.raw);
-const cells = runDefenseStudy(iris, spec, fits, variants, progressPrinter("measure-defenses"));
+const cells = runDefenseStudy(iris, spec, fits, variants, progressPrinter("measure-defenses", "data sets"));
 console.log(
   `Defenses on IRIS: ${spec.repeats} seeds, ${args.trees} trees; mean [95 % t-interval]. Forests: default = ml-random-forest,`,
 );

@@ -20,11 +20,15 @@ await runStage("defenses", () => {
     regularised: forestFit({ ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf }),
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
-  const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses"));
+  const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses", "poisoned data sets"));
   writeOutputs({
     [PATHS.defensesResults]: stableJson(cells),
     [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)),
     [PATHS.defensesSummary]: stableJson(defenseSummary(cells)),
   });
-  console.log(`defenses: ${cells.length} cells over ${study.repeats} repeats -> ${PATHS.defensesResults}`);
+  // The same counts as the progress lines: one poisoned data set per attack, rate and repeat, every defense on each.
+  const dataSets = study.methods.length * spec.rates.length * study.repeats;
+  console.log(
+    `defenses: ${STUDY_DEFENSES.length} defenses on ${dataSets} poisoned data sets (${study.methods.length} attacks x ${spec.rates.length} rates x ${study.repeats} repeats) -> ${cells.length} results in ${PATHS.defensesResults}`,
+  );
 });

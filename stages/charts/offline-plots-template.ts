@@ -18,16 +18,19 @@ const DVC_PLACEHOLDERS = ["{plot_divs}", "{scripts}", "{refresh_tag}"];
 /**
  * DVC's plot divs call `vegaEmbed('#id', spec)` and drop the result. This wrapper renders to SVG (crisp when
  * zoomed or printed) and keeps every render's outcome in `window.poisonlabPlots`, so a test or a person at
- * the console can tell that every chart finished and which failed.
+ * the console can tell that every chart finished and which failed; each chart's vega View goes to
+ * `window.poisonlabViews` under its target, to ask it about scales and marks.
  */
 const RECORD_RENDERS = `(function () {
   var embed = window.vegaEmbed;
   var outcomes = [];
+  var views = {};
   window.poisonlabPlots = outcomes;
+  window.poisonlabViews = views;
   window.vegaEmbed = Object.assign(function (target, spec, options) {
     var render = embed(target, spec, Object.assign({ renderer: "svg" }, options));
     outcomes.push(render.then(
-      function () { return { target: String(target), ok: true }; },
+      function (result) { views[String(target)] = result.view; return { target: String(target), ok: true }; },
       function (error) { return { target: String(target), ok: false, error: String((error && error.message) || error) }; }
     ));
     return render;

@@ -18,6 +18,8 @@ export interface PoolJob {
   settings: ForestSettings;
   /** The next unclaimed tree index, shared by all threads (Atomics.add). */
   nextTree: Int32Array;
+  /** How many trees are grown, in any thread: counted for progress, before a tree is posted back. */
+  treesGrown: Int32Array;
 }
 export interface TreeMessage {
   index: number;
@@ -27,19 +29,22 @@ export interface TreeMessage {
 export interface PoolOptions {
   /** False keeps this thread free: `threads` workers grow every tree (tests use it to make sure they do). */
   growInThisThread?: boolean;
+  /** Told the trees grown so far, in all threads, after each tree this thread grows or receives. */
+  onTreesGrown?: (grown: number, total: number) => void;
 }
 
 export async function trainForestInThreads(
   matrix: FeatureMatrix,
   settings: ForestSettings,
   threads: number,
-  { growInThisThread = true }: PoolOptions = {},
+  { growInThisThread = true, onTreesGrown }: PoolOptions = {},
 ): Promise<Forest> {
   const job: PoolJob = {
     matrix: sharedMatrix(matrix),
     sortedColumns: sortColumns(matrix).map(sharedColumn),
     settings,
     nextTree: new Int32Array(new SharedArrayBuffer(4)),
+    treesGrown: new Int32Array(new SharedArrayBuffer(4)),
   };
   const trees = new Array<Tree | undefined>(settings.trees).fill(undefined);
   let missing = settings.trees;
@@ -50,9 +55,18 @@ export async function trainForestInThreads(
     failed = reject;
   });
   done.catch(() => undefined); // a worker failing after this thread grew every tree is no failure
+  // Progress reads the shared count: this thread is busy growing while workers' trees wait in its queue.
+  let reported = 0;
+  const reportGrown = () => {
+    const grown = Atomics.load(job.treesGrown, 0);
+    if (grown <= reported) return;
+    reported = grown;
+    onTreesGrown?.(grown, settings.trees);
+  };
   const place = (index: number, tree: Tree) => {
     trees[index] = tree;
     if (--missing === 0) allGrown();
+    reportGrown();
   };
   const workerCount = Math.min(threads, settings.trees) - (growInThisThread ? 1 : 0);
   const workers = Array.from({ length: Math.max(0, workerCount) }, () => {
@@ -66,7 +80,9 @@ export async function trainForestInThreads(
     while (growInThisThread || workers.length === 0) {
       const index = Atomics.add(job.nextTree, 0, 1);
       if (index >= settings.trees) break;
-      place(index, growForestTree(job.matrix, job.sortedColumns, settings, index));
+      const tree = growForestTree(job.matrix, job.sortedColumns, settings, index);
+      Atomics.add(job.treesGrown, 0, 1);
+      place(index, tree);
     }
     if (missing > 0) await done; // trees that workers claimed and are still growing
   } finally {

@@ -10,6 +10,7 @@ const job = workerData as PoolJob;
 if (parentPort === null) throw new Error("forest-worker.ts runs only as a worker thread of forest-pool.ts");
 for (let index = Atomics.add(job.nextTree, 0, 1); index < job.settings.trees; index = Atomics.add(job.nextTree, 0, 1)) {
   const tree = growForestTree(job.matrix, job.sortedColumns, job.settings, index);
+  Atomics.add(job.treesGrown, 0, 1);
   const message: TreeMessage = { index, tree };
   parentPort.postMessage(message, [
     tree.feature.buffer,

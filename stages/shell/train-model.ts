@@ -5,6 +5,7 @@ import { ForestFile } from "../core/forest/forest-file.ts";
 import type { FeatureMatrix } from "../core/forest/matrix.ts";
 import { type ModelFile, trainModel, wrapModel } from "../core/model.ts";
 import type { TrainParams } from "../core/params.ts";
+import { type Progress, uniformStep } from "../core/progress.ts";
 import { trainForestInThreads } from "./forest-pool.ts";
 
 /** POISONLAB_THREADS caps the threads of a poisonlab-forest; the trees are the same for any value. */
@@ -12,16 +13,22 @@ export const THREADS_VARIABLE = "POISONLAB_THREADS";
 
 /**
  * Trains params.engine: poisonlab-forest on worker threads where the forest is big enough to pay for
- * them, anything else in this thread. Returns the model file, ready for modelFileText.
+ * them (else in this thread only), anything else in this thread. Returns the model file, ready for modelFileText. `progress` hears of
+ * every tree grown on threads (the forests worth threads are the ones that take long).
  */
 export async function trainModelOnThreads(
   matrix: FeatureMatrix,
   params: TrainParams,
+  progress?: Progress,
 ): Promise<{ model: ModelFile; threads: number }> {
   const threads =
     params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
-  if (threads === 1) return { model: trainModel(matrix, params), threads };
-  const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads);
+  // A poisonlab-forest always goes through the pool, on one thread too, so progress counts its trees; the
+  // pool's forest is the same as trainModel's for any thread count.
+  if (params.engine !== "poisonlab-forest") return { model: trainModel(matrix, params), threads };
+  const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads, {
+    onTreesGrown: (grown, total) => progress?.(uniformStep(grown, total)),
+  });
   return { model: wrapModel(params, new ForestFile(forest)), threads };
 }
 

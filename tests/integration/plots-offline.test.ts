@@ -1,7 +1,9 @@
 /**
  * `npm run plots` in a throw-away copy of the repo, opened in Debian's headless Chromium with every request
- * outside file:// and 127.0.0.1 blocked: each chart DVC lists must draw marks. A screenshot is kept in
- * test-artifacts/ for a person to look at. As a control, DVC's own page (vega from a CDN) draws nothing there.
+ * outside file:// and 127.0.0.1 blocked: each chart DVC lists must draw marks, and be readable: every series in
+ * its own colour with a legend name a person understands, every axis titled, no tick labels on top of each
+ * other, a log x axis for the synthetic learning curve. A screenshot is kept in test-artifacts/ for a person
+ * to look at. As a control, DVC's own page (vega from a CDN) draws nothing there.
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -44,6 +46,58 @@ const COUNT_VISIBLE_DATA_MARKS = `(() => {
   }));
 })()`;
 
+interface ChartLook {
+  id: string;
+  /** The stroke colour of each drawn line (one line per series and revision). */
+  lineStrokes: string[];
+  /** The labels of the legend that names the colours, when the chart has one. */
+  colourLegend: string[];
+  axes: { title: string; labels: string[]; overlaps: string[] }[];
+}
+
+/**
+ * Runs in the page: for each chart, what a reader sees. Lines are vega's line marks (one path per line);
+ * the colour legend is the one whose symbols are filled; an axis's visible tick labels (vega hides the ones
+ * it drops for overlap with opacity 0, and a log axis leaves minor ticks without text) must not overlap, checked on their boxes on screen. Plain JavaScript
+ * in a string, as above.
+ */
+const LOOK_AT_CHARTS = `(() => {
+  const shown = (element) => Number(getComputedStyle(element).opacity) !== 0 && element.getAttribute("opacity") !== "0";
+  const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  return [...document.querySelectorAll("main#poisonlab-plots > div")].map((div) => {
+    const legends = [...div.querySelectorAll("svg g.role-legend")].map((legend) => ({
+      filled: [...legend.querySelectorAll("g.role-legend-symbol path")].some((path) => !["transparent", "none", null].includes(path.getAttribute("fill"))),
+      labels: [...legend.querySelectorAll("g.role-legend-label text")].map((text) => text.textContent),
+    }));
+    return {
+      id: div.id,
+      lineStrokes: [...div.querySelectorAll("svg g.mark-line.role-mark path")].map((path) => path.getAttribute("stroke")),
+      colourLegend: legends.find((legend) => legend.filled && legend.labels.length > 0)?.labels ?? [],
+      // vega-lite draws each grid as an axis of its own, with no labels: leave those out.
+      axes: [...div.querySelectorAll("svg g.role-axis")].filter((axis) => axis.querySelector("g.role-axis-domain, g.role-axis-label")).map((axis) => {
+        const labels = [...axis.querySelectorAll("g.role-axis-label text")].filter((text) => shown(text) && text.textContent !== "");
+        const boxes = labels.map((text) => text.getBoundingClientRect());
+        const overlaps = [];
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++)
+            if (overlap(boxes[i], boxes[j])) overlaps.push(labels[i].textContent + " / " + labels[j].textContent);
+        return {
+          title: [...axis.querySelectorAll("g.role-axis-title text")].map((text) => text.textContent).join(" "),
+          labels: labels.map((text) => text.textContent),
+          overlaps,
+        };
+      }),
+    };
+  });
+})()`;
+
+/** The study's line charts (dvc.yaml's plots section) and the series each must show, in its legend's words. */
+const SERIES_CHARTS: Record<string, string[]> = {
+  "accuracy-against-poison-rate": ["label_flip", "feature_noise", "inject"],
+  "learning-curves-synthetic": ["0 % flipped", "10 % flipped", "30 % flipped", "50 % flipped"],
+  "learning-curves-iris": ["0 % flipped", "10 % flipped", "30 % flipped", "50 % flipped"],
+};
+
 describe("npm run plots: DVC plots that open offline", () => {
   let repo: TempRepo;
   let browser: OfflineBrowser;
@@ -85,6 +139,33 @@ describe("npm run plots: DVC plots that open offline", () => {
     for (const chart of charts)
       assert.ok(chart.dataMarks > 0, `chart ${chart.id} drew ${chart.dataMarks} visible data marks`);
     assert.deepEqual(browser.blocked, [], "the page asked for nothing outside file://");
+
+    const looks = (await page.evaluate(LOOK_AT_CHARTS)) as ChartLook[];
+    for (const [id, series] of Object.entries(SERIES_CHARTS)) {
+      const look = looks.find((chart) => chart.id === id);
+      assert.ok(look, `the page has the chart ${id}`);
+      assert.deepEqual(look.colourLegend, series, `${id}: the legend names each series in words`);
+      assert.equal(look.lineStrokes.length, series.length, `${id}: one line per series`);
+      assert.equal(
+        new Set(look.lineStrokes).size,
+        series.length,
+        `${id}: each series in its own colour, got ${look.lineStrokes.join(", ")}`,
+      );
+    }
+    for (const look of looks) {
+      assert.ok(look.axes.length >= 2, `${look.id} has an x and a y axis`);
+      for (const axis of look.axes) {
+        assert.ok(
+          axis.title.trim() !== "" && !["x", "y"].includes(axis.title.trim()),
+          `${look.id}: the axis labelled ${axis.labels.slice(0, 3).join(", ")}... has the title "${axis.title}"`,
+        );
+        assert.ok(axis.labels.length >= 2, `${look.id}: the axis "${axis.title}" shows tick labels`);
+        assert.deepEqual(axis.overlaps, [], `${look.id}: tick labels of "${axis.title}" do not overlap`);
+      }
+    }
+    const xScaleType = (id: string) => page.evaluate(`window.poisonlabViews["#${id}"].scale("x").type`);
+    assert.equal(await xScaleType("learning-curves-synthetic"), "log", "10 to 2,000 rows on a log x axis");
+    assert.equal(await xScaleType("accuracy-against-poison-rate"), "linear");
     assert.deepEqual(
       problems.filter((problem) => problem.startsWith("uncaught")),
       [],

@@ -79,11 +79,13 @@ describe("runDegradation", () => {
     assert.ok(flipped && flipped.accuracy_on_poisoned_test.mean < flipped.accuracy.mean - 0.2);
   });
 
-  it("reports progress up to the total", () => {
+  it("reports progress up to the total, in steps and in work", () => {
     const seen: number[] = [];
-    runDegradation(iris, { ...spec, repeats: 1 }, fit, (done, total) => {
+    runDegradation(iris, { ...spec, repeats: 1 }, fit, ({ done, total, work, totalWork }) => {
       assert.equal(total, 4);
+      assert.ok(work > 0 && work <= totalWork);
       seen.push(done);
+      if (done === total) assert.equal(work, totalWork);
     });
     assert.deepEqual(seen, [1, 2, 3, 4]);
   });

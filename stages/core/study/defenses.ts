@@ -6,6 +6,7 @@ import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import type { DefenseParams } from "../params.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
+import { uniformStep } from "../progress.ts";
 import { createRng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import type { Fit, Progress } from "./fit.ts";
@@ -140,7 +141,8 @@ export function runDefenseStudy(
           ),
         );
       }
-      progress?.(++done, spec.repeats * cells.length);
+      // One step per poisoned data set (attack, rate, repeat), every defense run on it; they cost about the same.
+      progress?.(uniformStep(++done, spec.repeats * cells.length));
     }
   }
   return cells.flatMap(({ method, rate, samples }) =>

@@ -4,7 +4,7 @@ import { predictLabels } from "../model.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
 import { createRng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
-import type { Fit, Progress } from "./fit.ts";
+import { type Fit, fitCost, type Progress } from "./fit.ts";
 import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
@@ -88,7 +88,11 @@ export function runDegradation(
           poisonedPredicted,
         ),
       });
-      progress?.(++done, spec.repeats * cells.length);
+      // Every cell fits on the same number of rows and predicts the test split twice: all cost the same.
+      const cost = fitCost(train.length, 2 * test.length);
+      const total = spec.repeats * cells.length;
+      done++;
+      progress?.({ done, total, work: done * cost, totalWork: total * cost });
     }
   }
   return cells.map(({ method, rate, runs }) => ({

@@ -3,7 +3,7 @@ import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
 import { createRng, shuffled } from "../rng.ts";
-import type { Fit, Progress } from "./fit.ts";
+import { type Fit, fitCost, type Progress } from "./fit.ts";
 import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
@@ -31,6 +31,7 @@ export interface CurvePoint {
 export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit, progress?: Progress): CurvePoint[] {
   const points = spec.rates.flatMap((rate) => spec.sizes.map((rows) => ({ rate, rows, values: [] as number[] })));
   let done = 0;
+  let work = 0;
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
     const { pool, test } = source(repeat);
     const largest = Math.max(...spec.sizes);
@@ -55,7 +56,10 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
           predicted,
         ),
       );
-      progress?.(++done, spec.repeats * points.length);
+      // A point's cost grows with its rows; every repeat draws a test set of the same size.
+      work += fitCost(point.rows, test.length);
+      const totalWork = spec.repeats * points.reduce((sum, { rows }) => sum + fitCost(rows, test.length), 0);
+      progress?.({ done: ++done, total: spec.repeats * points.length, work, totalWork });
     }
   }
   return points.map(({ rate, rows, values }) => ({ rate, rows, accuracy: summarize(values) }));

@@ -52,26 +52,40 @@ export function studySummary(results: StudyResults) {
   return summary;
 }
 
-/** Plot data for DVC: accuracy against rate, one file per method (dvc.yaml overlays them as lines). */
-export function degradationPlot(results: StudyResults, method: string) {
-  return results.degradation
-    .filter((cell) => cell.method === method)
-    .map((cell) => ({
-      rate: cell.rate,
-      accuracy: cell.accuracy.mean,
-      lower: cell.accuracy.ci95[0],
-      upper: cell.accuracy.ci95[1],
-    }));
+/** The poison rate as a whole percent for axes and legends: 0.05 -> 5, 0.125 -> 12.5. */
+const percentOf = (rate: number): number => Number((rate * 100).toFixed(1));
+
+/**
+ * Plot data for DVC, one row per point in long format: `series` names the line a person sees in the legend,
+ * so the plot template colours by it (DVC's own templates can only tell fields or files apart by dash).
+ */
+export interface SeriesPoint {
+  series: string;
+  [field: string]: string | number;
 }
 
-/** Plot data for DVC: one row per training-set size, one field per poison rate (rate_0, rate_10, ...). */
-export function learningCurvePlot(results: StudyResults, source: string) {
-  const points = results.curves[source] ?? [];
-  const sizes = [...new Set(points.map((point) => point.rows))].sort((a, b) => a - b);
-  return sizes.map((rows) => ({
-    rows,
-    ...Object.fromEntries(
-      points.filter((point) => point.rows === rows).map((point) => [rateKey(point.rate), point.accuracy.mean]),
-    ),
+/** Accuracy against the poison rate (in %), one series per attack, with the 95 % interval ends. */
+export function degradationPlot(results: StudyResults): SeriesPoint[] {
+  return results.degradation.map((cell) => ({
+    series: cell.method,
+    poison_rate_pct: percentOf(cell.rate),
+    accuracy: cell.accuracy.mean,
+    lower: cell.accuracy.ci95[0],
+    upper: cell.accuracy.ci95[1],
+  }));
+}
+
+/** A learning curve's legend name: "0 % flipped", "10 % flipped" (the curves poison by label_flip). */
+export const curveSeriesName = (rate: number): string => `${percentOf(rate)} % flipped`;
+
+/** Accuracy against training rows, one series per poison rate, ordered by rate then rows. */
+export function learningCurvePlot(results: StudyResults, source: string): SeriesPoint[] {
+  const points = [...(results.curves[source] ?? [])].sort((a, b) => a.rate - b.rate || a.rows - b.rows);
+  return points.map((point) => ({
+    series: curveSeriesName(point.rate),
+    rows: point.rows,
+    accuracy: point.accuracy.mean,
+    lower: point.accuracy.ci95[0],
+    upper: point.accuracy.ci95[1],
   }));
 }

@@ -4,7 +4,7 @@ import type { PoisonMethod } from "../poison.ts";
 import { createRng, type Rng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import { runDegradation } from "./degradation.ts";
-import type { Fit, Progress } from "./fit.ts";
+import { type Fit, fitCost, type Progress } from "./fit.ts";
 import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
 import { deriveSeed } from "./seeds.ts";
@@ -42,14 +42,38 @@ export function runStudy(
       `study.curves.iris_sizes = [${spec.curves.iris_sizes.join(", ")}]: IRIS has only ${trainRows} training rows at test_size ${spec.test_size}`,
     );
   }
-  const degradationUnits = spec.repeats * spec.methods.length * spec.rates.length;
+  // Progress over the three parts as one: each part's steps and cost shifted by the parts before it.
+  const testRows = iris.length - trainRows;
   const curveUnits = spec.curves.repeats * spec.curves.rates.length;
-  const total = degradationUnits + curveUnits * (spec.curves.iris_sizes.length + spec.curves.synthetic_sizes.length);
-  let offset = 0;
-  const report: Progress = (done) => progress?.(offset + done, total);
+  const curveWork = (sizes: readonly number[], predictedRows: number) =>
+    curveUnits * sizes.reduce((sum, rows) => sum + fitCost(rows, predictedRows), 0);
+  const parts = [
+    {
+      steps: spec.repeats * spec.methods.length * spec.rates.length,
+      work: spec.repeats * spec.methods.length * spec.rates.length * fitCost(trainRows, 2 * testRows),
+    },
+    { steps: curveUnits * spec.curves.iris_sizes.length, work: curveWork(spec.curves.iris_sizes, testRows) },
+    {
+      steps: curveUnits * spec.curves.synthetic_sizes.length,
+      work: curveWork(spec.curves.synthetic_sizes, spec.curves.synthetic_test_rows),
+    },
+  ];
+  const sumOf = (list: readonly { steps: number; work: number }[]) =>
+    list.reduce((sum, item) => ({ steps: sum.steps + item.steps, work: sum.work + item.work }), { steps: 0, work: 0 });
+  const whole = sumOf(parts);
+  let part = 0;
+  const report: Progress = (step) => {
+    const before = sumOf(parts.slice(0, part));
+    progress?.({
+      done: before.steps + step.done,
+      total: whole.steps,
+      work: before.work + step.work,
+      totalWork: whole.work,
+    });
+  };
 
   const degradation = runDegradation(iris, spec, fit, report);
-  offset += degradationUnits;
+  part++;
 
   const irisSource: CurveSource = (repeat) => {
     const { train, test } = stratifiedSplit(
@@ -61,7 +85,7 @@ export function runStudy(
   };
   const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
   const irisCurve = runLearningCurve(irisSource, { ...curveSpec, sizes: spec.curves.iris_sizes }, fit, report);
-  offset += curveUnits * spec.curves.iris_sizes.length;
+  part++;
 
   const syntheticSource: CurveSource = (repeat) => ({
     pool: synthetic(
