@@ -18,12 +18,17 @@ export async function trainModelOnThreads(
   matrix: FeatureMatrix,
   params: TrainParams,
 ): Promise<{ model: ModelFile; threads: number }> {
-  const threads =
-    params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
+  const threads = threadsFor[params.engine](matrix.rowCount, params.n_estimators);
   if (threads === 1) return { model: trainModel(matrix, params), threads };
   const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads);
   return { model: wrapModel(params, new ForestFile(forest)), threads };
 }
+
+/** Threads each engine can use; an engine added to ENGINES without an entry here is a type error. */
+const threadsFor: Record<TrainParams["engine"], (rowCount: number, trees: number) => number> = {
+  "ml-random-forest": () => 1,
+  "poisonlab-forest": (rowCount, trees) => threadsWorthUsing(rowCount, trees, threadLimit()),
+};
 
 function threadLimit(): number {
   const value = process.env[THREADS_VARIABLE];

@@ -38,20 +38,20 @@ export function detect(rows: readonly Row[], params: DefenseParams, rng: Rng, tr
     );
   }
   const labels = rows.map((row) => row.label);
+  const scaled = detectors.some((d) => d !== "label") ? standardize(rows.map((row) => row.features)) : [];
   const byDetector: Partial<Record<Detector, DetectorResult>> = {};
   let suggested: number[] | null = null;
-  const scaled = detectors.some((d) => d !== "label") ? standardize(rows.map((row) => row.features)) : [];
-  for (const detector of detectors) {
-    if (detector === "label") {
+  // One entry per detector: a detector added to DETECTORS without one here is a type error.
+  const runDetector: Record<Detector, () => DetectorResult> = {
+    label: () => {
       const issues = findLabelIssues(labels, outOfFoldProbabilities(rows, params.folds, rng, train));
-      byDetector.label = { scores: issues.scores, flags: issues.flags };
       suggested = issues.suggested;
-    } else if (detector === "knn") {
-      byDetector.knn = knnDisagreement(labels, nearestNeighbours(scaled, params.k), params.knn_threshold);
-    } else {
-      byDetector.outlier = knnDistanceOutliers(nearestNeighbours(scaled, params.outlier_k), params.contamination);
-    }
-  }
+      return { scores: issues.scores, flags: issues.flags };
+    },
+    knn: () => knnDisagreement(labels, nearestNeighbours(scaled, params.k), params.knn_threshold),
+    outlier: () => knnDistanceOutliers(nearestNeighbours(scaled, params.outlier_k), params.contamination),
+  };
+  for (const detector of detectors) byDetector[detector] = runDetector[detector]();
   return { ...combine(Object.values(byDetector), rows.length), detectors, byDetector, suggested };
 }
 

@@ -26,12 +26,16 @@ export function cleanCellOf(cells: readonly DegradationCell[], method: PoisonMet
   return clean;
 }
 
+/** What each attack did to the training rows, in words; an attack missing here is a type error. */
+const poisonedDataLabel: Record<PoisonMethod, (trainRows: number, count: number) => string> = {
+  label_flip: (trainRows, count) => `${trainRows} train rows, ${count} labels flipped`,
+  feature_noise: (trainRows, count) => `${trainRows} train rows, ${count} with random features`,
+  inject: (trainRows, count) => `${trainRows} train rows + ${count} injected`,
+};
+
 function dataLabel(method: PoisonMethod, rate: number, trainRows: number): string {
   const count = poisonCount(trainRows, rate);
-  if (count === 0) return `${trainRows} clean train rows`;
-  if (method === "label_flip") return `${trainRows} train rows, ${count} labels flipped`;
-  if (method === "feature_noise") return `${trainRows} train rows, ${count} with random features`;
-  return `${trainRows} train rows + ${count} injected`;
+  return count === 0 ? `${trainRows} clean train rows` : poisonedDataLabel[method](trainRows, count);
 }
 
 /** The degradation table in the original project's format (run, data, accuracy, precision, recall), with intervals. */
