@@ -37,7 +37,7 @@ const ENGINES = [
   "scikit-learn n_jobs=-1",
 ] as const;
 type Engine = (typeof ENGINES)[number];
-// DESIGN.md section 5: 100 trees took 190 s at 10k rows and no tree finished in 200 s at 100k.
+// Its fit time grows with the square of the rows (docs/background.md, "ml-random-forest's cost").
 const MLJS_MAX_ROWS = 1000;
 
 /** What one measurement process prints. */
@@ -260,9 +260,7 @@ function report(
     for (const { engine, runs, train, test } of rows) {
       const label = `${size.toLocaleString("en")} (${train} / ${test})`;
       if (runs.length === 0) {
-        lines.push(
-          `| ${label} | ${engine} | skipped: 100 trees took 190 s at 10k rows (DESIGN.md section 5) | | | | | | |`,
-        );
+        lines.push(`| ${label} | ${engine} | skipped: fit time grows with rows², see docs/background.md | | | | | | |`);
         continue;
       }
       const accuracies = runs.map((run) => run.accuracy);

@@ -9,7 +9,7 @@ export type TrainFn = (rows: readonly Row[]) => Classifier;
 /**
  * Class probabilities of every row from a model that never saw it: stratified k-fold, each fold predicted
  * by a model trained on the others. In-sample probabilities are useless for finding flipped labels because
- * a forest memorises them (DESIGN.md section 7).
+ * a forest memorises them (docs/background.md, "Why the label check uses out-of-fold probabilities").
  */
 export function outOfFoldProbabilities(rows: readonly Row[], folds: number, rng: Rng, train: TrainFn): number[][] {
   const assignment = stratifiedFolds(
