@@ -22,7 +22,7 @@ import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.
 import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
 import { loadModel, predictLabels, trainModel } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
-import { createRng } from "../stages/core/rng.ts";
+import { createRng, subSeed } from "../stages/core/rng.ts";
 import { stratifiedSplit } from "../stages/core/split.ts";
 import { splitTables, syntheticTables } from "../stages/core/synthetic.ts";
 import { readMatrix, readTable, writeTables } from "../stages/shell/csv-stream.ts";
@@ -136,7 +136,7 @@ async function writeData(folder: string, size: number) {
   const tables =
     size === 150
       ? splitTables(stratifiedSplit(iris, 0.2, createRng(42)))
-      : syntheticTables(iris, size, 0.2, createRng("42/synthetic"), createRng(42));
+      : syntheticTables(iris, size, 0.2, createRng(subSeed(42, "synthetic")), createRng(42));
   const train = join(folder, `train-${size}.csv`);
   const test = join(folder, `test-${size}.csv`);
   await writeTables([train, test], tables.rows);

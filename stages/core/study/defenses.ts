@@ -6,10 +6,9 @@ import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import type { DefenseParams } from "../params.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
-import { createRng } from "../rng.ts";
+import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import type { Fit, Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 /** A defense: the detectors whose flags it removes (none: keep every row) and the forest, by name, it trains. */

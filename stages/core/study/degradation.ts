@@ -2,10 +2,9 @@ import { CLASSES, type Row } from "../dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
-import { createRng } from "../rng.ts";
+import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import type { Fit, Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 export interface DegradationSpec {

@@ -2,9 +2,8 @@ import type { Row } from "../dataset.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
-import { createRng, shuffled } from "../rng.ts";
+import { createRng, deriveSeed, shuffled } from "../rng.ts";
 import type { Fit, Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 export interface CurveSpec {

@@ -1,13 +1,12 @@
 import { CLASSES, type Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { PoisonMethod } from "../poison.ts";
-import { createRng, type Rng } from "../rng.ts";
+import { createRng, deriveSeed, type Rng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import { runDegradation } from "./degradation.ts";
 import type { Fit, Progress } from "./fit.ts";
 import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
-import { deriveSeed } from "./seeds.ts";
 
 /** Draws rows from the synthetic IRIS-like source. */
 export type SyntheticSampler = (count: number, rng: Rng) => Row[];
