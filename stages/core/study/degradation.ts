@@ -1,10 +1,11 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import { CLASSES, type Row } from "../dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
 import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
-import type { Fit, Progress } from "./fit.ts";
+import type { Progress } from "./progress.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 export interface DegradationSpec {
@@ -43,7 +44,7 @@ interface Measurement {
 export function runDegradation(
   rows: readonly Row[],
   spec: DegradationSpec,
-  fit: Fit,
+  trainWithSeed: TrainWithSeed,
   progress?: Progress,
 ): DegradationCell[] {
   const cells = spec.methods.flatMap((method) =>
@@ -61,7 +62,7 @@ export function runDegradation(
         cell,
         createRng(deriveSeed(spec.seed, "poison-test", cell.method, repeat)),
       ).rows;
-      const classifier = fit(poisoned, forestSeed);
+      const classifier = trainWithSeed(poisoned, forestSeed);
       const predicted = predictLabels(
         classifier,
         test.map((row) => row.features),

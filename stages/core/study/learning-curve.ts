@@ -1,9 +1,10 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import type { Row } from "../dataset.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
 import { createRng, deriveSeed, shuffled } from "../rng.ts";
-import type { Fit, Progress } from "./fit.ts";
+import type { Progress } from "./progress.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 export interface CurveSpec {
@@ -27,7 +28,12 @@ export interface CurvePoint {
  * shuffled once and every size takes its first rows, so larger sets contain smaller ones; the poison and forest
  * seeds are shared across sizes and rates.
  */
-export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit, progress?: Progress): CurvePoint[] {
+export function runLearningCurve(
+  source: CurveSource,
+  spec: CurveSpec,
+  trainWithSeed: TrainWithSeed,
+  progress?: Progress,
+): CurvePoint[] {
   const points = spec.rates.flatMap((rate) => spec.sizes.map((rows) => ({ rate, rows, values: [] as number[] })));
   let done = 0;
   for (let repeat = 0; repeat < spec.repeats; repeat++) {
@@ -43,7 +49,7 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
         { method: "label_flip", rate: point.rate },
         createRng(deriveSeed(spec.seed, "curve-poison", repeat)),
       ).rows;
-      const classifier = fit(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
+      const classifier = trainWithSeed(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
       const predicted = predictLabels(
         classifier,
         test.map((row) => row.features),

@@ -1,11 +1,12 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import { CLASSES, type Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { PoisonMethod } from "../poison.ts";
 import { createRng, deriveSeed, type Rng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import { runDegradation } from "./degradation.ts";
-import type { Fit, Progress } from "./fit.ts";
 import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
+import type { Progress } from "./progress.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
 
 /** Draws rows from the synthetic IRIS-like source. */
@@ -31,7 +32,7 @@ export interface StudySpec {
 export function runStudy(
   iris: readonly Row[],
   spec: StudySpec,
-  fit: Fit,
+  trainWithSeed: TrainWithSeed,
   synthetic: SyntheticSampler,
   progress?: Progress,
 ): StudyResults {
@@ -47,7 +48,7 @@ export function runStudy(
   let offset = 0;
   const report: Progress = (done) => progress?.(offset + done, total);
 
-  const degradation = runDegradation(iris, spec, fit, report);
+  const degradation = runDegradation(iris, spec, trainWithSeed, report);
   offset += degradationUnits;
 
   const irisSource: CurveSource = (repeat) => {
@@ -59,7 +60,12 @@ export function runStudy(
     return { pool: train, test };
   };
   const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
-  const irisCurve = runLearningCurve(irisSource, { ...curveSpec, sizes: spec.curves.iris_sizes }, fit, report);
+  const irisCurve = runLearningCurve(
+    irisSource,
+    { ...curveSpec, sizes: spec.curves.iris_sizes },
+    trainWithSeed,
+    report,
+  );
   offset += curveUnits * spec.curves.iris_sizes.length;
 
   const syntheticSource: CurveSource = (repeat) => ({
@@ -72,7 +78,7 @@ export function runStudy(
   const syntheticCurve = runLearningCurve(
     syntheticSource,
     { ...curveSpec, sizes: spec.curves.synthetic_sizes },
-    fit,
+    trainWithSeed,
     report,
   );
 
