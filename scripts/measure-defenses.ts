@@ -11,7 +11,7 @@ import { parseTable } from "../stages/core/dataset.ts";
 import { type Detector, detectorsOf } from "../stages/core/defense/methods.ts";
 import { defenseParams, studyParams, type TrainParams } from "../stages/core/params.ts";
 import { POISON_METHODS, type PoisonMethod } from "../stages/core/poison.ts";
-import { defenseTable } from "../stages/core/report/mitigation-section.ts";
+import { defenseTable } from "../stages/core/report/defense-section.ts";
 import { type DefenseVariant, runDefenseStudy } from "../stages/core/study/defenses.ts";
 import { readText } from "../stages/shell/files.ts";
 import { loadParams } from "../stages/shell/params-file.ts";

@@ -19,7 +19,7 @@ console.log(
   `Files: ${PATHS.metrics}, ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
 );
 console.log(
-  `Study over many seeds: ${PATHS.report} (tables, charts, mitigation); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
+  `Study over many seeds: ${PATHS.report} (tables, charts, defenses); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
 );
 // scripts/repro.sh passes the PATH of the user's shell, from before setup.sh put .venv/bin on it.
 const userPath = process.env.POISONLAB_USER_PATH ?? process.env.PATH ?? "";

@@ -2,7 +2,7 @@
 
 import { pipelineForest } from "./core/classifier.ts";
 import { detect, keptRows } from "./core/defense/detect.ts";
-import { flagsFile, parseManifestRows, sanitizeMetrics } from "./core/defense/report.ts";
+import { flagsFile, parseManifestRows, sanitizeMetrics } from "./core/defense/sanitize-outputs.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, trainParams } from "./core/params.ts";
 import { createRng } from "./core/rng.ts";

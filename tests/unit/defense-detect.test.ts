@@ -4,7 +4,7 @@ import { pipelineForest } from "../../stages/core/classifier.ts";
 import type { Row } from "../../stages/core/dataset.ts";
 import { combine, detect, keptRows } from "../../stages/core/defense/detect.ts";
 import { detectorsOf } from "../../stages/core/defense/methods.ts";
-import { parseManifestRows, sanitizeMetrics } from "../../stages/core/defense/report.ts";
+import { parseManifestRows, sanitizeMetrics } from "../../stages/core/defense/sanitize-outputs.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { type DefenseParams, defenseParams, parseSection } from "../../stages/core/params.ts";
 import { createRng } from "../../stages/core/rng.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
-import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/mitigation-section.ts";
+import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/defense-section.ts";
 import { runDefenseStudy, STUDY_DEFENSES } from "../../stages/core/study/defenses.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
