@@ -200,22 +200,35 @@ async function measureNodeEngine(
   let threads = 1;
   for (let i = 0; i < fits; i++) {
     const start = performance.now();
-    if (engine === "ml-random-forest") {
-      const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
-      fitSeconds.push((performance.now() - start) / 1000);
-      const classifier = loadModel(model, "in memory");
-      predict = () =>
-        predictLabels(
-          classifier,
-          testRows.map((row) => row.features),
-        );
-    } else {
-      const settings = forestSettings(params, matrix.columns.length);
-      threads = engine === "poisonlab-forest" ? 1 : threadsWorthUsing(matrix.rowCount, trees, availableParallelism());
-      const forest =
-        threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
-      fitSeconds.push((performance.now() - start) / 1000);
-      predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
+    switch (engine) {
+      case "ml-random-forest": {
+        const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
+        fitSeconds.push((performance.now() - start) / 1000);
+        const classifier = loadModel(model, "in memory");
+        predict = () =>
+          predictLabels(
+            classifier,
+            testRows.map((row) => row.features),
+          );
+        break;
+      }
+      case "poisonlab-forest":
+      case "poisonlab-forest, threads": {
+        const settings = forestSettings(params, matrix.columns.length);
+        threads = engine === "poisonlab-forest" ? 1 : threadsWorthUsing(matrix.rowCount, trees, availableParallelism());
+        const forest =
+          threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
+        fitSeconds.push((performance.now() - start) / 1000);
+        predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
+        break;
+      }
+      case "scikit-learn n_jobs=1":
+      case "scikit-learn n_jobs=-1":
+        throw new Error(`${engine} is measured by scripts/bench_sklearn.py, not in Node`);
+      default: {
+        const unreachable: never = engine;
+        throw new Error(`no measurement for engine ${String(unreachable)}`);
+      }
     }
   }
   const start = performance.now();
