@@ -22,7 +22,7 @@ import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.
 import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
 import { loadModel, predictLabels, trainModel } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
-import { createRng } from "../stages/core/rng.ts";
+import { createRng, subSeed } from "../stages/core/rng.ts";
 import { stratifiedSplit } from "../stages/core/split.ts";
 import { splitTables, syntheticTables } from "../stages/core/synthetic.ts";
 import { readMatrix, readTable, writeTables } from "../stages/shell/csv-stream.ts";
@@ -37,7 +37,7 @@ const ENGINES = [
   "scikit-learn n_jobs=-1",
 ] as const;
 type Engine = (typeof ENGINES)[number];
-// DESIGN.md section 5: 100 trees took 190 s at 10k rows and no tree finished in 200 s at 100k.
+// Its fit time grows with the square of the rows (docs/background.md, "ml-random-forest's cost").
 const MLJS_MAX_ROWS = 1000;
 
 /** What one measurement process prints. */
@@ -136,7 +136,7 @@ async function writeData(folder: string, size: number) {
   const tables =
     size === 150
       ? splitTables(stratifiedSplit(iris, 0.2, createRng(42)))
-      : syntheticTables(iris, size, 0.2, createRng("42/synthetic"), createRng(42));
+      : syntheticTables(iris, size, 0.2, createRng(subSeed(42, "synthetic")), createRng(42));
   const train = join(folder, `train-${size}.csv`);
   const test = join(folder, `test-${size}.csv`);
   await writeTables([train, test], tables.rows);
@@ -200,22 +200,35 @@ async function measureNodeEngine(
   let threads = 1;
   for (let i = 0; i < fits; i++) {
     const start = performance.now();
-    if (engine === "ml-random-forest") {
-      const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
-      fitSeconds.push((performance.now() - start) / 1000);
-      const classifier = loadModel(model, "in memory");
-      predict = () =>
-        predictLabels(
-          classifier,
-          testRows.map((row) => row.features),
-        );
-    } else {
-      const settings = forestSettings(params, matrix.columns.length);
-      threads = engine === "poisonlab-forest" ? 1 : threadsWorthUsing(matrix.rowCount, trees, availableParallelism());
-      const forest =
-        threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
-      fitSeconds.push((performance.now() - start) / 1000);
-      predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
+    switch (engine) {
+      case "ml-random-forest": {
+        const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
+        fitSeconds.push((performance.now() - start) / 1000);
+        const classifier = loadModel(model, "in memory");
+        predict = () =>
+          predictLabels(
+            classifier,
+            testRows.map((row) => row.features),
+          );
+        break;
+      }
+      case "poisonlab-forest":
+      case "poisonlab-forest, threads": {
+        const settings = forestSettings(params, matrix.columns.length);
+        threads = engine === "poisonlab-forest" ? 1 : threadsWorthUsing(matrix.rowCount, trees, availableParallelism());
+        const forest =
+          threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
+        fitSeconds.push((performance.now() - start) / 1000);
+        predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
+        break;
+      }
+      case "scikit-learn n_jobs=1":
+      case "scikit-learn n_jobs=-1":
+        throw new Error(`${engine} is measured by scripts/bench_sklearn.py, not in Node`);
+      default: {
+        const unreachable: never = engine;
+        throw new Error(`no measurement for engine ${String(unreachable)}`);
+      }
     }
   }
   const start = performance.now();
@@ -260,9 +273,7 @@ function report(
     for (const { engine, runs, train, test } of rows) {
       const label = `${size.toLocaleString("en")} (${train} / ${test})`;
       if (runs.length === 0) {
-        lines.push(
-          `| ${label} | ${engine} | skipped: 100 trees took 190 s at 10k rows (DESIGN.md section 5) | | | | | | |`,
-        );
+        lines.push(`| ${label} | ${engine} | skipped: fit time grows with rows², see docs/background.md | | | | | | |`);
         continue;
       }
       const accuracies = runs.map((run) => run.accuracy);

@@ -4,9 +4,9 @@
 import { mlflowParams } from "../stages/core/params.ts";
 import { MlflowClient } from "../stages/mlflow/client.ts";
 import { listExperiments } from "../stages/mlflow/exp-show.ts";
+import { describeOutcome, textTable } from "../stages/mlflow/push-messages.ts";
 import { pushResult } from "../stages/mlflow/push-run.ts";
 import { dvcCacheDir, dvcExpShowJson, readExperimentResult } from "../stages/mlflow/read-result.ts";
-import { describeOutcome, formatTable } from "../stages/mlflow/report.ts";
 import { contentKey, provenanceTags, runName } from "../stages/mlflow/result.ts";
 import { trackingTarget } from "../stages/mlflow/tracking.ts";
 import { loadParams } from "../stages/shell/params-file.ts";
@@ -49,7 +49,5 @@ await runStage("push-sweep", async () => {
       outcome.runId,
     ]);
   }
-  console.log(
-    `\n${formatTable(["DVC experiment", "run name", "poison.rate", "accuracy", "push", "MLflow run"], rows)}`,
-  );
+  console.log(`\n${textTable(["DVC experiment", "run name", "poison.rate", "accuracy", "push", "MLflow run"], rows)}`);
 });

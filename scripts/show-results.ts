@@ -1,6 +1,7 @@
 // Prints the headline figures of the last `dvc repro` and where the full results are (npm run repro's last step).
 import { readFileSync } from "node:fs";
 import { PATHS } from "../stages/shell/paths.ts";
+import { closingHint, isDvc3OnPath } from "./closing-hint.ts";
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const evaluation = read(PATHS.metrics);
@@ -18,8 +19,8 @@ console.log(
   `Files: ${PATHS.metrics} and ${PATHS.evaluateDetails} (per class), ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
 );
 console.log(
-  `Study over many seeds: ${PATHS.report} (tables, charts, mitigation); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
+  `Study over many seeds: ${PATHS.report} (tables, charts, defenses); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
 );
-console.log(
-  "Compare runs with `dvc metrics diff`, sweep with `dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5'`, plots offline with `npm run plots`.",
-);
+// scripts/repro.sh passes the PATH of the user's shell, from before setup.sh put .venv/bin on it.
+const userPath = process.env.POISONLAB_USER_PATH ?? process.env.PATH ?? "";
+for (const line of closingHint(isDvc3OnPath(userPath), process.cwd())) console.log(line);

@@ -18,4 +18,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 tsc --noEmit
 biome check .
-exec node --import tsx --test --test-concurrency=1 "$@" tests/unit/*.test.ts tests/integration/*.test.ts
+# npm run test:integration sets POISONLAB_TESTS to the integration tests alone.
+exec node --import tsx --test --test-concurrency=1 "$@" ${POISONLAB_TESTS:-tests/unit/*.test.ts tests/integration/*.test.ts}

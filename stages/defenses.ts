@@ -1,10 +1,11 @@
 // Stage defenses: every defense against every attack over the study's repeats, scored against the ground truth.
+
+import { seededForest } from "./core/classifier.ts";
 import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
 import { defenseMetrics, defenseSummary } from "./core/study/defense-outputs.ts";
 import { runDefenseStudy, STUDY_DEFENSES } from "./core/study/defenses.ts";
-import { forestFit } from "./core/study/fit.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -15,12 +16,12 @@ await runStage("defenses", () => {
   const study = loadParams("study", studyParams);
   const detector = loadParams("defense", defenseParams);
   const iris = parseTable(readText(PATHS.raw), PATHS.raw);
-  const fits = {
-    plain: forestFit(study.forest),
-    regularised: forestFit({ ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf }),
+  const forests = {
+    plain: seededForest(study.forest),
+    regularised: seededForest({ ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf }),
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
-  const cells = runDefenseStudy(iris, spec, fits, STUDY_DEFENSES, progressPrinter("defenses", "poisoned data sets"));
+  const cells = runDefenseStudy(iris, spec, forests, STUDY_DEFENSES, progressPrinter("defenses", "poisoned data sets"));
   writeOutputs({
     [PATHS.defensesResults]: stableJson(cells),
     [PATHS.defensesMetrics]: stableJson(defenseMetrics(cells)),

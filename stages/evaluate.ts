@@ -5,7 +5,7 @@ import { manifestFile, parseManifestFile } from "./core/manifest-file.ts";
 import { loadModel } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
-import { createRng } from "./core/rng.ts";
+import { createRng, subSeed } from "./core/rng.ts";
 import { readTable } from "./shell/csv-stream.ts";
 import { readJson, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
@@ -20,7 +20,7 @@ await runStage("evaluate", async () => {
   const classifier = loadModel(readJson(PATHS.model), PATHS.model);
   const counts = parseManifestFile(readJson(PATHS.manifest), PATHS.manifest, manifestCounts);
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
-  const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`)).rows;
+  const poisonedTest = poisonRows(test, poison, createRng(subSeed(poison.seed, "test"))).rows;
   const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
   writeOutputs({
     [PATHS.metrics]: stableJson(headlineMetrics(metrics, poison)),

@@ -1,9 +1,9 @@
 // Stage push: mirror the pipeline's result to an MLflow tracking server, exactly once. Off by default.
 import { mlflowParams } from "./core/params.ts";
 import { MlflowClient } from "./mlflow/client.ts";
+import { describeOutcome } from "./mlflow/push-messages.ts";
 import { pushResult } from "./mlflow/push-run.ts";
 import { gitHead, readWorkspaceResult } from "./mlflow/read-result.ts";
-import { describeOutcome } from "./mlflow/report.ts";
 import { contentKey, provenanceTags, runName } from "./mlflow/result.ts";
 import { trackingTarget } from "./mlflow/tracking.ts";
 import { loadParams } from "./shell/params-file.ts";

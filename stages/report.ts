@@ -4,7 +4,7 @@ import { renderSvg } from "./charts/render.ts";
 import { CHART_FILES, studyChartSpecs } from "./charts/study-charts.ts";
 import { StageError } from "./core/errors.ts";
 import { studyParams } from "./core/params.ts";
-import { mitigationSection } from "./core/report/mitigation-section.ts";
+import { defenseSection } from "./core/report/defense-section.ts";
 import { mainTable, studyReport } from "./core/report/study-report.ts";
 import type { DefenseCell } from "./core/study/defenses.ts";
 import type { StudyResults } from "./core/study/results.ts";
@@ -35,7 +35,7 @@ await runStage("report", async () => {
       degradation: CHART_FILES.degradation,
       curves: Object.fromEntries(Object.keys(results.curves).map((source) => [source, CHART_FILES.curves(source)])),
     },
-    mitigation: mitigationSection(
+    defenses: defenseSection(
       defenses,
       results.degradation,
       results.repeats,

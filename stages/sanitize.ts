@@ -1,7 +1,8 @@
 // Stage sanitize: flag suspicious training rows, drop them, and score the flags against the poison manifest.
+
+import { pipelineForest } from "./core/classifier.ts";
 import { detect, keptRows } from "./core/defense/detect.ts";
-import { forestTrainer } from "./core/defense/forest-trainer.ts";
-import { flagsFile, parseManifestRows, sanitizeHeadline, sanitizeMetrics } from "./core/defense/report.ts";
+import { flagsFile, parseManifestRows, sanitizeHeadline, sanitizeMetrics } from "./core/defense/sanitize-outputs.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, trainParams } from "./core/params.ts";
 import { createRng } from "./core/rng.ts";
@@ -16,7 +17,7 @@ await runStage("sanitize", async () => {
   const rows = await readTable(PATHS.trainPoisoned);
   // The detectors never see the manifest; it only scores their flags.
   const manifest = parseManifestRows(readJson(PATHS.manifest), rows.length, PATHS.manifest);
-  const detection = detect(rows, params, createRng(params.seed), forestTrainer(loadParams("train", trainParams)));
+  const detection = detect(rows, params, createRng(params.seed), pipelineForest(loadParams("train", trainParams)));
   const metrics = sanitizeMetrics(params, detection, manifest);
   // With `none` the kept rows are all rows, and the file comes out byte for byte as poison wrote it.
   await writeTables([PATHS.trainSanitized], toTable(0, keptRows(rows, detection.flags)), {

@@ -1,8 +1,9 @@
 // Stage study: degradation across poison levels and learning curves, repeated over many seeds.
+
+import { seededForest } from "./core/classifier.ts";
 import { parseTable } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
 import { studyParams } from "./core/params.ts";
-import { forestFit } from "./core/study/fit.ts";
 import { degradationPlot, learningCurvePlot, studyMetrics, studySummary } from "./core/study/outputs.ts";
 import { runStudy } from "./core/study/run-study.ts";
 import { fitSynthetic } from "./core/synthetic.ts";
@@ -16,7 +17,7 @@ await runStage("study", () => {
   const params = loadParams("study", studyParams);
   const iris = parseTable(readText(PATHS.raw), PATHS.raw);
   const synthetic = fitSynthetic(iris);
-  const results = runStudy(iris, params, forestFit(params.forest), synthetic, progressPrinter("study", "forests"));
+  const results = runStudy(iris, params, seededForest(params.forest), synthetic, progressPrinter("study", "forests"));
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),

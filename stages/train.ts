@@ -1,4 +1,4 @@
-// Stage train: fit a random forest on the sanitized training set and save it as a versioned JSON model file.
+// Stage train: train a random forest on the sanitized training set and save it as a versioned JSON model file.
 import { modelFileText } from "./core/model.ts";
 import { trainParams } from "./core/params.ts";
 import { formatSeconds } from "./core/progress.ts";

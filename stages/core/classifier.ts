@@ -10,3 +10,19 @@ export function trainClassifier(rows: readonly Row[], params: TrainParams): Clas
   const text = [...modelFileText(trainModel(rows, params))].join("");
   return loadModel(JSON.parse(text), "in-memory model");
 }
+
+/** Trains a classifier on rows: what the label check's cross-validation calls for each fold. */
+export type Train = (rows: readonly Row[]) => Classifier;
+
+/** Trains a classifier on rows with a given seed: what the studies call, with one seed per repeat. */
+export type TrainWithSeed = (rows: readonly Row[], seed: number) => Classifier;
+
+/** The pipeline's own forest: the same engine, settings and seed as the train stage. */
+export function pipelineForest(params: TrainParams): Train {
+  return (rows) => trainClassifier(rows, params);
+}
+
+/** A forest with fixed settings whose seed each call chooses (the studies derive one per repeat). */
+export function seededForest(settings: Omit<TrainParams, "seed">): TrainWithSeed {
+  return (rows, seed) => trainClassifier(rows, { ...settings, seed });
+}

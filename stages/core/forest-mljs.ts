@@ -5,9 +5,9 @@ import type { TrainParams } from "./params.ts";
 
 /**
  * The ml-random-forest engine behind our Classifier interface. Works around the library's traps
- * (DESIGN.md section 5): labels are 0..k-1 integers, OOB is off, max_features is always passed as a
- * fraction (an integer 1 would be read as 100 %), and probabilities come from the trees' votes because
- * the library's predictProbability drops the first tree.
+ * (docs/background.md, "ml-random-forest's traps"): labels are 0..k-1 integers, OOB is off, max_features is
+ * always passed as a fraction (an integer 1 would be read as 100 %), and probabilities come from the trees'
+ * votes because the library's predictProbability drops the first tree.
  */
 
 /** The part of the library's API we use; its own .d.ts is wrong in places. */

@@ -27,15 +27,34 @@ const modelFile = z.object({
 });
 export type ModelFile = z.infer<typeof modelFile>;
 
+type Engine = TrainParams["engine"];
+
+/** How each engine trains and loads; an engine added to ENGINES without an entry here is a type error. */
+const ENGINE_ENTRIES: Record<
+  Engine,
+  {
+    train(data: readonly Row[] | FeatureMatrix, params: TrainParams): unknown;
+    load(forest: unknown, source: string, classCount: number): Classifier;
+  }
+> = {
+  "ml-random-forest": {
+    train: (data, params) => {
+      const features = "columns" in data ? matrixRows(data) : data.map((row) => row.features);
+      const labels = "columns" in data ? Array.from(data.labels) : data.map((row) => row.label);
+      return trainMljsForest(features, labels, params);
+    },
+    load: (forest, _source, classCount) => loadMljsForest(forest, classCount),
+  },
+  "poisonlab-forest": {
+    train: (data, params) =>
+      trainPoisonlabForest("columns" in data ? data : matrixFromRows(data, CLASSES.length), params),
+    load: (forest, source) => loadPoisonlabForest(forest, source),
+  },
+};
+
 /** Trains the engine that params.engine names, in this thread, on rows or on a column matrix. */
 export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams): ModelFile {
-  if (params.engine === "poisonlab-forest") {
-    const matrix = "columns" in data ? data : matrixFromRows(data, CLASSES.length);
-    return wrapModel(params, trainPoisonlabForest(matrix, params));
-  }
-  const features = "columns" in data ? matrixRows(data) : data.map((row) => row.features);
-  const labels = "columns" in data ? Array.from(data.labels) : data.map((row) => row.label);
-  return wrapModel(params, trainMljsForest(features, labels, params));
+  return wrapModel(params, ENGINE_ENTRIES[params.engine].train(data, params));
 }
 
 /** The envelope around an engine's forest (its JSON value, or an object with toJSON). */
@@ -78,7 +97,7 @@ export function loadModel(value: unknown, source: string): Classifier {
     throw new StageError(`${source}: the model was trained on other columns or classes than this pipeline's`);
   }
   const { engine, forest, classes } = parsed.data;
-  return engine === "poisonlab-forest" ? loadPoisonlabForest(forest, source) : loadMljsForest(forest, classes.length);
+  return ENGINE_ENTRIES[engine].load(forest, source, classes.length);
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

@@ -3,10 +3,24 @@ import seedrandom from "seedrandom";
 /** A seeded source of uniform numbers in [0, 1). Every random function in the core takes one. */
 export type Rng = () => number;
 
-/** Seeds are numbers from params.yaml, or strings derived from them (e.g. `${seed}/test`). */
+/** Seeds are numbers from params.yaml, or sub-seeds derived from them with subSeed. */
 export function createRng(seed: number | string): Rng {
   const generator = seedrandom(String(seed));
   return () => generator.double();
+}
+
+/**
+ * The one way to derive a seed for a separate random stream: a path of names and numbers under a seed,
+ * e.g. subSeed(7, "test") is "7/test". The same path always gives the same stream; different paths give
+ * unrelated ones. Give the result to createRng.
+ */
+export function subSeed(seed: number | string, ...path: ReadonlyArray<string | number>): string {
+  return [seed, ...path].join("/");
+}
+
+/** A sub-seed as a 31-bit integer, for what takes a numeric seed (a forest's `seed`, a study repeat). */
+export function deriveSeed(seed: number, ...path: ReadonlyArray<string | number>): number {
+  return Math.floor(createRng(subSeed(seed, ...path))() * 2_147_483_647);
 }
 
 /** A uniform integer in [0, n). */

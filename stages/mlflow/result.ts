@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { StageError } from "../core/errors.ts";
-import { runName as baseRunName } from "../core/report/numbers.ts";
+import { poisoningName } from "../core/report/numbers.ts";
 
 /** params.yaml sections that configure the push itself rather than the result; never logged. */
 export const PUSH_ONLY_SECTIONS = ["mlflow"] as const;
@@ -87,7 +87,7 @@ export function collectMetrics(files: ReadonlyArray<{ path: string; json: unknow
 }
 
 /**
- * A readable run name from the attack and the defence: `label_flip-10pct`, `feature_noise-5pct-knn`.
+ * A readable run name from the attack and the defense: `label_flip-10pct`, `feature_noise-5pct-knn`.
  * Names need not be unique in MLflow; the content key is what identifies a result.
  */
 export function runName(params: Readonly<Record<string, string>>): string {
@@ -95,7 +95,7 @@ export function runName(params: Readonly<Record<string, string>>): string {
   const rate = Number(params["poison.rate"]);
   if (method === undefined || !Number.isFinite(rate)) return "poisonlab";
   const defense = defenseName(params["defense.method"]);
-  return `${baseRunName(method, rate)}${defense === "" ? "" : `-${defense}`}`;
+  return `${poisoningName(method, rate)}${defense === "" ? "" : `-${defense}`}`;
 }
 
 function defenseName(value: string | undefined): string {

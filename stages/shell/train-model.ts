@@ -21,8 +21,7 @@ export async function trainModelOnThreads(
   params: TrainParams,
   progress?: Progress,
 ): Promise<{ model: ModelFile; threads: number }> {
-  const threads =
-    params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
+  const threads = threadsFor[params.engine](matrix.rowCount, params.n_estimators);
   // A poisonlab-forest always goes through the pool, on one thread too, so progress counts its trees; the
   // pool's forest is the same as trainModel's for any thread count.
   if (params.engine !== "poisonlab-forest") return { model: trainModel(matrix, params), threads };
@@ -31,6 +30,12 @@ export async function trainModelOnThreads(
   });
   return { model: wrapModel(params, new ForestFile(forest)), threads };
 }
+
+/** Threads each engine can use; an engine added to ENGINES without an entry here is a type error. */
+const threadsFor: Record<TrainParams["engine"], (rowCount: number, trees: number) => number> = {
+  "ml-random-forest": () => 1,
+  "poisonlab-forest": (rowCount, trees) => threadsWorthUsing(rowCount, trees, threadLimit()),
+};
 
 function threadLimit(): number {
   const value = process.env[THREADS_VARIABLE];

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { pipelineForest } from "../../stages/core/classifier.ts";
 import type { Row } from "../../stages/core/dataset.ts";
 import { combine, detect, keptRows } from "../../stages/core/defense/detect.ts";
-import { forestTrainer } from "../../stages/core/defense/forest-trainer.ts";
 import { detectorsOf } from "../../stages/core/defense/methods.ts";
-import { parseManifestRows, sanitizeMetrics } from "../../stages/core/defense/report.ts";
+import { parseManifestRows, sanitizeMetrics } from "../../stages/core/defense/sanitize-outputs.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { type DefenseParams, defenseParams, parseSection } from "../../stages/core/params.ts";
 import { createRng } from "../../stages/core/rng.ts";
@@ -62,7 +62,7 @@ describe("detect", () => {
   });
 
   it("label: the same with the pipeline's own forest", () => {
-    const forest = forestTrainer({
+    const forest = pipelineForest({
       engine: "poisonlab-forest",
       n_estimators: 15,
       max_features: null,

@@ -131,7 +131,8 @@ describe("parity with ml-random-forest on IRIS", () => {
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const ours = mean(scores["poisonlab-forest"]);
     const theirs = mean(scores["ml-random-forest"]);
-    // One 30-row test split swings about +/-0.04 (DESIGN.md section 7): the mean of 10, about +/-0.013.
+    // One 30-row test split swings about +/-0.04, the mean of 10 about +/-0.013
+    // (docs/background.md, "How much one test split swings").
     assert.ok(
       Math.abs(ours - theirs) <= 0.03,
       `poisonlab-forest ${ours.toFixed(3)}, ml-random-forest ${theirs.toFixed(3)}`,

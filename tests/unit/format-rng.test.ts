@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { round6, stableJson } from "../../stages/core/format.ts";
-import { createRng, randomInt, sampleIndices, shuffled } from "../../stages/core/rng.ts";
+import { createRng, deriveSeed, randomInt, sampleIndices, shuffled, subSeed } from "../../stages/core/rng.ts";
 
 describe("round6 and stableJson", () => {
   it("round to 6 decimals and print -0 as 0", () => {
@@ -15,6 +15,19 @@ describe("round6 and stableJson", () => {
       stableJson({ b: 1 / 3, a: [0.1 + 0.2, { c: 1e-9 }] }),
       '{\n  "b": 0.333333,\n  "a": [\n    0.3,\n    {\n      "c": 0\n    }\n  ]\n}\n',
     );
+  });
+});
+
+describe("subSeed and deriveSeed", () => {
+  it("name a stream by a path under the seed, as the committed results were drawn", () => {
+    assert.equal(subSeed(7, "test"), "7/test");
+    assert.equal(subSeed(42, "tree", 3), "42/tree/3");
+    assert.deepEqual(
+      Array.from({ length: 3 }, createRng(subSeed(7, "test"))),
+      Array.from({ length: 3 }, createRng("7/test")),
+    );
+    // Pinned: every study seed comes from this derivation, so changing it changes every committed figure.
+    assert.equal(deriveSeed(42, "split", 3), 309921551);
   });
 });
 

@@ -14,8 +14,8 @@ import {
   retryAfterMs,
   statusHint,
 } from "../../stages/mlflow/http-policy.ts";
+import { textTable } from "../../stages/mlflow/push-messages.ts";
 import { isDeletedRunError, missingData, type PushRequest } from "../../stages/mlflow/push-run.ts";
-import { formatTable } from "../../stages/mlflow/report.ts";
 import { CONTENT_KEY_TAG } from "../../stages/mlflow/result.ts";
 import type { Run } from "../../stages/mlflow/schemas.ts";
 import {
@@ -359,10 +359,10 @@ describe("listExperiments", () => {
   });
 });
 
-describe("formatTable", () => {
+describe("textTable", () => {
   it("pads columns to their widest cell", () => {
     assert.equal(
-      formatTable(["a", "long header"], [["wide cell", "x"]]),
+      textTable(["a", "long header"], [["wide cell", "x"]]),
       "a          long header\n---------  -----------\nwide cell  x",
     );
   });

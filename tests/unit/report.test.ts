@@ -7,7 +7,7 @@ import {
   significanceReading,
   verdict,
 } from "../../stages/core/report/degradation-section.ts";
-import { percent, runName, withInterval } from "../../stages/core/report/numbers.ts";
+import { percent, poisoningName, withInterval } from "../../stages/core/report/numbers.ts";
 import { originalLevelsReading } from "../../stages/core/report/outcomes-section.ts";
 import { compareWithTextbook, quantityTable } from "../../stages/core/report/quantity-section.ts";
 import { replaceBlock } from "../../stages/core/report/readme-block.ts";
@@ -40,7 +40,7 @@ describe("numbers", () => {
     assert.equal(percent(0.05), "5 %");
     assert.equal(percent(0.125), "12.5 %");
     assert.equal(withInterval(summary(0.9)), "0.900 [0.890, 0.910]");
-    assert.equal(runName("label_flip", 0.1), "label_flip-10pct");
+    assert.equal(poisoningName("label_flip", 0.1), "label_flip-10pct");
   });
 });
 

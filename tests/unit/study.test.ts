@@ -2,18 +2,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseTable } from "../../stages/core/dataset.ts";
-import { createRng } from "../../stages/core/rng.ts";
+import { createRng, deriveSeed } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
 import { runLearningCurve } from "../../stages/core/study/learning-curve.ts";
 import { rowsToReach, textbookMultiplier } from "../../stages/core/study/rows-needed.ts";
-import { deriveSeed } from "../../stages/core/study/seeds.ts";
 import { intervalsExclude, summarize, tQuantile975 } from "../../stages/core/study/statistics.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
-const fit = (rows: Parameters<typeof nearestCentroid>[0]) => nearestCentroid(rows);
+const train = (rows: Parameters<typeof nearestCentroid>[0]) => nearestCentroid(rows);
 
 describe("summarize", () => {
   it("gives mean, sample sd and the t-interval computed by hand", () => {
@@ -55,7 +54,7 @@ describe("runDegradation", () => {
     methods: ["label_flip", "feature_noise"] as const,
     rates: [0, 0.5],
   };
-  const cells = runDegradation(iris, spec, fit);
+  const cells = runDegradation(iris, spec, train);
 
   it("has one cell per method and rate, each summarising every repeat", () => {
     assert.deepEqual(
@@ -71,7 +70,7 @@ describe("runDegradation", () => {
 
   it("gives identical clean cells for every method (shared splits) and is deterministic", () => {
     assert.deepEqual(cells[0]?.accuracy_values, cells[2]?.accuracy_values);
-    assert.deepEqual(runDegradation(iris, spec, fit), cells);
+    assert.deepEqual(runDegradation(iris, spec, train), cells);
   });
 
   it("scores the poisoned test copy lower than the clean test under heavy label flipping", () => {
@@ -81,7 +80,7 @@ describe("runDegradation", () => {
 
   it("reports progress up to the total, in steps and in work", () => {
     const seen: number[] = [];
-    runDegradation(iris, { ...spec, repeats: 1 }, fit, ({ done, total, work, totalWork }) => {
+    runDegradation(iris, { ...spec, repeats: 1 }, train, ({ done, total, work, totalWork }) => {
       assert.equal(total, 4);
       assert.ok(work > 0 && work <= totalWork);
       seen.push(done);
@@ -98,7 +97,7 @@ describe("runLearningCurve", () => {
   };
   it("gives one point per rate and size, deterministic", () => {
     const spec = { seed: 1, repeats: 3, rates: [0, 0.3], sizes: [30, 120] };
-    const points = runLearningCurve(source, spec, fit);
+    const points = runLearningCurve(source, spec, train);
     assert.deepEqual(
       points.map((point) => [point.rate, point.rows, point.accuracy.n]),
       [
@@ -108,12 +107,12 @@ describe("runLearningCurve", () => {
         [0.3, 120, 3],
       ],
     );
-    assert.deepEqual(runLearningCurve(source, spec, fit), points);
+    assert.deepEqual(runLearningCurve(source, spec, train), points);
   });
 
   it("refuses sizes larger than the pool", () => {
     assert.throws(
-      () => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500] }, fit),
+      () => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500] }, train),
       /fewer than 500/,
     );
   });

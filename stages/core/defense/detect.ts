@@ -1,3 +1,4 @@
+import type { Train } from "../classifier.ts";
 import type { Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { DefenseParams } from "../params.ts";
@@ -6,7 +7,7 @@ import { findLabelIssues } from "./confident-learning.ts";
 import { knnDisagreement } from "./knn-disagreement.ts";
 import { type Detector, detectorsOf } from "./methods.ts";
 import { nearestNeighbours } from "./neighbours.ts";
-import { outOfFoldProbabilities, type TrainFn } from "./out-of-fold.ts";
+import { outOfFoldProbabilities } from "./out-of-fold.ts";
 import { knnDistanceOutliers } from "./outlier.ts";
 import { rankScores } from "./ranks.ts";
 import { standardize } from "./standardize.ts";
@@ -26,11 +27,11 @@ export interface Detection extends DetectorResult {
 
 /**
  * Runs the detectors `params.method` names on a (possibly poisoned) training set. Pure: the rng drives the
- * fold assignment, `train` fits the forest behind the label check. With one detector its scores and flags
+ * fold assignment, `train` trains the forest behind the label check. With one detector its scores and flags
  * are the result; with several a row is flagged when any flags it, and its score is the highest of its
  * rank-scaled scores.
  */
-export function detect(rows: readonly Row[], params: DefenseParams, rng: Rng, train: TrainFn): Detection {
+export function detect(rows: readonly Row[], params: DefenseParams, rng: Rng, train: Train): Detection {
   const detectors = detectorsOf(params.method);
   if (detectors.includes("label") && rows.length < params.folds) {
     throw new StageError(
@@ -38,20 +39,20 @@ export function detect(rows: readonly Row[], params: DefenseParams, rng: Rng, tr
     );
   }
   const labels = rows.map((row) => row.label);
+  const scaled = detectors.some((d) => d !== "label") ? standardize(rows.map((row) => row.features)) : [];
   const byDetector: Partial<Record<Detector, DetectorResult>> = {};
   let suggested: number[] | null = null;
-  const scaled = detectors.some((d) => d !== "label") ? standardize(rows.map((row) => row.features)) : [];
-  for (const detector of detectors) {
-    if (detector === "label") {
+  // One entry per detector: a detector added to DETECTORS without one here is a type error.
+  const runDetector: Record<Detector, () => DetectorResult> = {
+    label: () => {
       const issues = findLabelIssues(labels, outOfFoldProbabilities(rows, params.folds, rng, train));
-      byDetector.label = { scores: issues.scores, flags: issues.flags };
       suggested = issues.suggested;
-    } else if (detector === "knn") {
-      byDetector.knn = knnDisagreement(labels, nearestNeighbours(scaled, params.k), params.knn_threshold);
-    } else {
-      byDetector.outlier = knnDistanceOutliers(nearestNeighbours(scaled, params.outlier_k), params.contamination);
-    }
-  }
+      return { scores: issues.scores, flags: issues.flags };
+    },
+    knn: () => knnDisagreement(labels, nearestNeighbours(scaled, params.k), params.knn_threshold),
+    outlier: () => knnDistanceOutliers(nearestNeighbours(scaled, params.outlier_k), params.contamination),
+  };
+  for (const detector of detectors) byDetector[detector] = runDetector[detector]();
   return { ...combine(Object.values(byDetector), rows.length), detectors, byDetector, suggested };
 }
 

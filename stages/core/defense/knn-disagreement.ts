@@ -1,7 +1,7 @@
 import type { Neighbour } from "./neighbours.ts";
 
 /**
- * Label disagreement: the share of a row's k nearest neighbours (on standardised features) whose label
+ * Label disagreement: the share of a row's k nearest neighbours (on standardized features) whose label
  * differs from its own. A flipped label sits among neighbours of its true class, so its share is high.
  * Flags rows whose share is above `threshold` (0.5: most neighbours disagree).
  */

@@ -8,9 +8,17 @@ export type DefenseMethod = (typeof DEFENSE_METHODS)[number];
 
 export const COMBINED: readonly Detector[] = ["label", "outlier"];
 
+/** The detectors each named method stands for; a method added to DEFENSE_METHODS without an entry is a type error. */
+const DETECTORS_OF_METHOD: Record<DefenseMethod, readonly Detector[]> = {
+  none: [],
+  label: ["label"],
+  knn: ["knn"],
+  outlier: ["outlier"],
+  combined: COMBINED,
+};
+
 /** The detectors a `defense.method` value stands for, in a fixed order; none for `none`. */
 export function detectorsOf(method: DefenseMethod | readonly Detector[]): Detector[] {
-  const names: readonly string[] =
-    typeof method === "string" ? (method === "none" ? [] : method === "combined" ? COMBINED : [method]) : method;
+  const names = typeof method === "string" ? DETECTORS_OF_METHOD[method] : method;
   return DETECTORS.filter((detector) => names.includes(detector));
 }

@@ -1,17 +1,14 @@
+import type { Train } from "../classifier.ts";
 import type { Row } from "../dataset.ts";
-import type { Classifier } from "../model.ts";
 import type { Rng } from "../rng.ts";
 import { stratifiedFolds } from "./folds.ts";
-
-/** Trains a classifier on some rows. */
-export type TrainFn = (rows: readonly Row[]) => Classifier;
 
 /**
  * Class probabilities of every row from a model that never saw it: stratified k-fold, each fold predicted
  * by a model trained on the others. In-sample probabilities are useless for finding flipped labels because
- * a forest memorises them (DESIGN.md section 7).
+ * a forest memorises them (docs/background.md, "Why the label check uses out-of-fold probabilities").
  */
-export function outOfFoldProbabilities(rows: readonly Row[], folds: number, rng: Rng, train: TrainFn): number[][] {
+export function outOfFoldProbabilities(rows: readonly Row[], folds: number, rng: Rng, train: Train): number[][] {
   const assignment = stratifiedFolds(
     rows.map((row) => row.label),
     folds,

@@ -1,7 +1,7 @@
 import type { Neighbour } from "./neighbours.ts";
 
 /**
- * A feature-space anomaly score: the mean distance to the k nearest neighbours on standardised features,
+ * A feature-space anomaly score: the mean distance to the k nearest neighbours on standardized features,
  * labels ignored. Rows drawn at random over the feature ranges (feature noise, injected rows) land far from
  * IRIS's dense clusters. Flags the round(contamination x n) rows with the highest scores.
  */

@@ -1,4 +1,4 @@
-import { createRng } from "../rng.ts";
+import { createRng, subSeed } from "../rng.ts";
 import { createFastRng } from "./fast-rng.ts";
 import { type GrowSettings, growTree } from "./grow-tree.ts";
 import type { FeatureMatrix } from "./matrix.ts";
@@ -26,7 +26,7 @@ export function growForestTree(
   settings: ForestSettings,
   index: number,
 ): Tree {
-  return growTree(matrix, sortedColumns, settings, createFastRng(createRng(`${settings.seed}/tree/${index}`)));
+  return growTree(matrix, sortedColumns, settings, createFastRng(createRng(subSeed(settings.seed, "tree", index))));
 }
 
 /** Trains the whole forest in this thread. */

@@ -2,7 +2,7 @@ import type { PoisonMethod } from "../poison.ts";
 import { poisonCount } from "../poison.ts";
 import type { DegradationCell } from "../study/degradation.ts";
 import { intervalsExclude } from "../study/statistics.ts";
-import { fixed, markdownTable, percent, runName, withInterval } from "./numbers.ts";
+import { fixed, markdownTable, percent, poisoningName, withInterval } from "./numbers.ts";
 
 export interface StudyShape {
   repeats: number;
@@ -26,18 +26,22 @@ export function cleanCellOf(cells: readonly DegradationCell[], method: PoisonMet
   return clean;
 }
 
+/** What each attack did to the training rows, in words; an attack missing here is a type error. */
+const poisonedDataLabel: Record<PoisonMethod, (trainRows: number, count: number) => string> = {
+  label_flip: (trainRows, count) => `${trainRows} train rows, ${count} labels flipped`,
+  feature_noise: (trainRows, count) => `${trainRows} train rows, ${count} with random features`,
+  inject: (trainRows, count) => `${trainRows} train rows + ${count} injected`,
+};
+
 function dataLabel(method: PoisonMethod, rate: number, trainRows: number): string {
   const count = poisonCount(trainRows, rate);
-  if (count === 0) return `${trainRows} clean train rows`;
-  if (method === "label_flip") return `${trainRows} train rows, ${count} labels flipped`;
-  if (method === "feature_noise") return `${trainRows} train rows, ${count} with random features`;
-  return `${trainRows} train rows + ${count} injected`;
+  return count === 0 ? `${trainRows} clean train rows` : poisonedDataLabel[method](trainRows, count);
 }
 
 /** The degradation table in the original project's format (run, data, accuracy, precision, recall), with intervals. */
 export function degradationTable(cells: readonly DegradationCell[], shape: StudyShape): string {
   const rows = cells.map((cell) => [
-    runName(cell.method, cell.rate),
+    poisoningName(cell.method, cell.rate),
     dataLabel(cell.method, cell.rate, shape.train_rows),
     withInterval(cell.accuracy),
     fixed(cell.precision_macro.mean),
@@ -87,7 +91,7 @@ export function cleanVersusPoisonedTest(cells: readonly DegradationCell[], shape
     const expected =
       cell.method === "label_flip" ? expectedFlippedAccuracy(cell.accuracy.mean, cell.rate, shape.class_count) : null;
     return [
-      runName(cell.method, cell.rate),
+      poisoningName(cell.method, cell.rate),
       withInterval(cell.accuracy),
       withInterval(cell.accuracy_on_poisoned_test),
       fixed(cell.accuracy.mean - cell.accuracy_on_poisoned_test.mean),

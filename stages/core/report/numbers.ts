@@ -10,8 +10,9 @@ export const percent = (rate: number): string => `${Number((rate * 100).toFixed(
 export const withInterval = (summary: Summary): string =>
   `${fixed(summary.mean)} [${fixed(summary.ci95[0])}, ${fixed(summary.ci95[1])}]`;
 
-/** "label_flip-5pct", the run names of the original project (also the MLflow run names). */
-export const runName = (method: string, rate: number): string => `${method}-${Number((rate * 100).toFixed(4))}pct`;
+/** "label_flip-5pct": an attack at a rate, as the original project named its runs (MLflow run names start with it). */
+export const poisoningName = (method: string, rate: number): string =>
+  `${method}-${Number((rate * 100).toFixed(4))}pct`;
 
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;

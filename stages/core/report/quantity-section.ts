@@ -3,9 +3,18 @@ import { fixed, markdownTable, percent } from "./numbers.ts";
 
 function rowsText(row: RowsNeededRow): string {
   const rows = Math.round(row.needed.rows);
-  if (row.needed.bound === "at_most") return `≤ ${rows}`;
-  if (row.needed.bound === "more_than") return `> ${rows}`;
-  return `≈ ${rows}`;
+  switch (row.needed.bound) {
+    case "at_most":
+      return `≤ ${rows}`;
+    case "more_than":
+      return `> ${rows}`;
+    case "interpolated":
+      return `≈ ${rows}`;
+    default: {
+      const unreachable: never = row.needed.bound;
+      return unreachable;
+    }
+  }
 }
 
 function multiplierText(row: RowsNeededRow): string {
@@ -17,8 +26,12 @@ function multiplierText(row: RowsNeededRow): string {
       return `≥ ${value}`;
     case "at_most":
       return `≤ ${value}`;
-    default:
+    case "unknown":
       return "unknown";
+    default: {
+      const unreachable: never = row.multiplier_bound;
+      return unreachable;
+    }
   }
 }
 

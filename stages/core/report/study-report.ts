@@ -5,7 +5,7 @@ import {
   type StudyShape,
   significanceReading,
 } from "./degradation-section.ts";
-import { fixed, markdownTable, percent, runName, withInterval } from "./numbers.ts";
+import { fixed, markdownTable, percent, poisoningName, withInterval } from "./numbers.ts";
 import { originalLevelsReading } from "./outcomes-section.ts";
 import { quantityReading, quantityTable } from "./quantity-section.ts";
 
@@ -14,12 +14,12 @@ export interface ReportInputs {
   shape: StudyShape;
   /** Chart files, relative to the report, by role. */
   charts: { degradation: string; curves: Record<string, string> };
-  /** The mitigation section, written from the defense measurements; null until they exist. */
-  mitigation: string | null;
+  /** The defense section, written from the defense measurements; null until they exist. */
+  defenses: string | null;
 }
 
 /** The study report as markdown. Every number comes from `results`; every verdict from a rule stated in the text. */
-export function studyReport({ results, shape, charts, mitigation }: ReportInputs): string {
+export function studyReport({ results, shape, charts, defenses }: ReportInputs): string {
   const curveNames = Object.keys(results.curves);
   return `# poisonlab study: what poisoned training data does to a random forest on IRIS
 
@@ -68,9 +68,9 @@ ${curveNames.map((name) => `![learning curves, ${name}](${charts.curves[name] ??
 
 ${curveTables(results)}
 
-## 4. Mitigation
+## 4. Defenses
 
-${mitigation ?? "No defense measurements in this run."}
+${defenses ?? "No defense measurements in this run."}
 `;
 }
 
@@ -97,7 +97,7 @@ export function mainTable(results: StudyResults): string {
   return markdownTable(
     ["run", "clean-test accuracy [95 % CI]", "macro F1", "accuracy on poisoned test labels"],
     flips.map((cell) => [
-      runName(cell.method, cell.rate),
+      poisoningName(cell.method, cell.rate),
       withInterval(cell.accuracy),
       fixed(cell.f1_macro.mean),
       withInterval(cell.accuracy_on_poisoned_test),

@@ -1,3 +1,4 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import type { Row } from "../dataset.ts";
 import { combine, type Detection, detect, keptRows } from "../defense/detect.ts";
 import { scoreDetection } from "../defense/detection-metrics.ts";
@@ -6,11 +7,10 @@ import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import type { DefenseParams } from "../params.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
+import type { Progress } from "../progress.ts";
 import { uniformStep } from "../progress.ts";
-import { createRng } from "../rng.ts";
+import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
-import type { Fit, Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
 
 /** A defense: the detectors whose flags it removes (none: keep every row) and the forest, by name, it trains. */
@@ -66,20 +66,20 @@ interface Sample {
 /**
  * For every attack and rate, over `repeats` splits and poisonings drawn exactly as in the degradation study
  * (same seeds, so "none" reproduces its cells): each defense's detection scored against the poison's ground
- * truth, and the clean-test accuracy of a forest trained on the rows it keeps. `fits` names the forests the
+ * truth, and the clean-test accuracy of a forest trained on the rows it keeps. `forests` names the forests the
  * variants use; the label check's out-of-fold probabilities come from the variant's own forest.
  */
 export function runDefenseStudy(
   rows: readonly Row[],
   spec: DefenseStudySpec,
-  fits: Readonly<Record<string, Fit>>,
+  forests: Readonly<Record<string, TrainWithSeed>>,
   variants: readonly DefenseVariant[] = STUDY_DEFENSES,
   progress?: Progress,
 ): DefenseCell[] {
-  const fitOf = (name: string): Fit => {
-    const fit = fits[name];
-    if (!fit) throw new Error(`defense study: no forest named "${name}"`);
-    return fit;
+  const forestOf = (name: string): TrainWithSeed => {
+    const forest = forests[name];
+    if (!forest) throw new Error(`defense study: no forest named "${name}"`);
+    return forest;
   };
   const cells = spec.methods.flatMap((method) =>
     spec.rates.map((rate) => ({
@@ -108,9 +108,9 @@ export function runDefenseStudy(
           contamination: poisoned.poisoned.length / poisoned.rows.length,
           seed: 0, // unused: the folds come from the rng below
         };
-        const fit = fitOf(variant.forest);
+        const train = forestOf(variant.forest);
         const found = detect(poisoned.rows, params, createRng(deriveSeed(spec.seed, "folds", repeat)), (part) =>
-          fit(part, forestSeed),
+          train(part, forestSeed),
         );
         detections.set(variant.forest, found);
         return found;
@@ -130,7 +130,7 @@ export function runDefenseStudy(
           if (scores.auroc !== null) sample.auroc.push(scores.auroc);
           sample.removed.push(scores.removed);
         }
-        const model = fitOf(variant.forest)(keptRows(poisoned.rows, result.flags), forestSeed);
+        const model = forestOf(variant.forest)(keptRows(poisoned.rows, result.flags), forestSeed);
         sample.accuracy.push(
           accuracy(
             test.map((row) => row.label),

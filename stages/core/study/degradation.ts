@@ -1,12 +1,13 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import { CLASSES, type Row } from "../dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
-import { createRng } from "../rng.ts";
+import type { Progress } from "../progress.ts";
+import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
-import { type Fit, fitCost, type Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
 import { type Summary, summarize } from "./statistics.ts";
+import { trainCost } from "./train-cost.ts";
 
 export interface DegradationSpec {
   seed: number;
@@ -44,7 +45,7 @@ interface Measurement {
 export function runDegradation(
   rows: readonly Row[],
   spec: DegradationSpec,
-  fit: Fit,
+  trainWithSeed: TrainWithSeed,
   progress?: Progress,
 ): DegradationCell[] {
   const cells = spec.methods.flatMap((method) =>
@@ -62,7 +63,7 @@ export function runDegradation(
         cell,
         createRng(deriveSeed(spec.seed, "poison-test", cell.method, repeat)),
       ).rows;
-      const classifier = fit(poisoned, forestSeed);
+      const classifier = trainWithSeed(poisoned, forestSeed);
       const predicted = predictLabels(
         classifier,
         test.map((row) => row.features),
@@ -89,7 +90,7 @@ export function runDegradation(
         ),
       });
       // Every cell fits on the same number of rows and predicts the test split twice: all cost the same.
-      const cost = fitCost(train.length, 2 * test.length);
+      const cost = trainCost(train.length, 2 * test.length);
       const total = spec.repeats * cells.length;
       done++;
       progress?.({ done, total, work: done * cost, totalWork: total * cost });

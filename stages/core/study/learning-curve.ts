@@ -1,11 +1,12 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import type { Row } from "../dataset.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
-import { createRng, shuffled } from "../rng.ts";
-import { type Fit, fitCost, type Progress } from "./fit.ts";
-import { deriveSeed } from "./seeds.ts";
+import type { Progress } from "../progress.ts";
+import { createRng, deriveSeed, shuffled } from "../rng.ts";
 import { type Summary, summarize } from "./statistics.ts";
+import { trainCost } from "./train-cost.ts";
 
 export interface CurveSpec {
   seed: number;
@@ -28,7 +29,12 @@ export interface CurvePoint {
  * shuffled once and every size takes its first rows, so larger sets contain smaller ones; the poison and forest
  * seeds are shared across sizes and rates.
  */
-export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit, progress?: Progress): CurvePoint[] {
+export function runLearningCurve(
+  source: CurveSource,
+  spec: CurveSpec,
+  trainWithSeed: TrainWithSeed,
+  progress?: Progress,
+): CurvePoint[] {
   const points = spec.rates.flatMap((rate) => spec.sizes.map((rows) => ({ rate, rows, values: [] as number[] })));
   let done = 0;
   let work = 0;
@@ -45,7 +51,7 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
         { method: "label_flip", rate: point.rate },
         createRng(deriveSeed(spec.seed, "curve-poison", repeat)),
       ).rows;
-      const classifier = fit(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
+      const classifier = trainWithSeed(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
       const predicted = predictLabels(
         classifier,
         test.map((row) => row.features),
@@ -57,8 +63,8 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
         ),
       );
       // A point's cost grows with its rows; every repeat draws a test set of the same size.
-      work += fitCost(point.rows, test.length);
-      const totalWork = spec.repeats * points.reduce((sum, { rows }) => sum + fitCost(rows, test.length), 0);
+      work += trainCost(point.rows, test.length);
+      const totalWork = spec.repeats * points.reduce((sum, { rows }) => sum + trainCost(rows, test.length), 0);
       progress?.({ done: ++done, total: spec.repeats * points.length, work, totalWork });
     }
   }

@@ -1,13 +1,14 @@
+import type { TrainWithSeed } from "../classifier.ts";
 import { CLASSES, type Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { PoisonMethod } from "../poison.ts";
-import { createRng, type Rng } from "../rng.ts";
+import type { Progress } from "../progress.ts";
+import { createRng, deriveSeed, type Rng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
 import { runDegradation } from "./degradation.ts";
-import { type Fit, fitCost, type Progress } from "./fit.ts";
 import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
-import { deriveSeed } from "./seeds.ts";
+import { trainCost } from "./train-cost.ts";
 
 /** Draws rows from the synthetic IRIS-like source. */
 export type SyntheticSampler = (count: number, rng: Rng) => Row[];
@@ -32,7 +33,7 @@ export interface StudySpec {
 export function runStudy(
   iris: readonly Row[],
   spec: StudySpec,
-  fit: Fit,
+  trainWithSeed: TrainWithSeed,
   synthetic: SyntheticSampler,
   progress?: Progress,
 ): StudyResults {
@@ -46,11 +47,11 @@ export function runStudy(
   const testRows = iris.length - trainRows;
   const curveUnits = spec.curves.repeats * spec.curves.rates.length;
   const curveWork = (sizes: readonly number[], predictedRows: number) =>
-    curveUnits * sizes.reduce((sum, rows) => sum + fitCost(rows, predictedRows), 0);
+    curveUnits * sizes.reduce((sum, rows) => sum + trainCost(rows, predictedRows), 0);
   const parts = [
     {
       steps: spec.repeats * spec.methods.length * spec.rates.length,
-      work: spec.repeats * spec.methods.length * spec.rates.length * fitCost(trainRows, 2 * testRows),
+      work: spec.repeats * spec.methods.length * spec.rates.length * trainCost(trainRows, 2 * testRows),
     },
     { steps: curveUnits * spec.curves.iris_sizes.length, work: curveWork(spec.curves.iris_sizes, testRows) },
     {
@@ -72,7 +73,7 @@ export function runStudy(
     });
   };
 
-  const degradation = runDegradation(iris, spec, fit, report);
+  const degradation = runDegradation(iris, spec, trainWithSeed, report);
   part++;
 
   const irisSource: CurveSource = (repeat) => {
@@ -84,7 +85,12 @@ export function runStudy(
     return { pool: train, test };
   };
   const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
-  const irisCurve = runLearningCurve(irisSource, { ...curveSpec, sizes: spec.curves.iris_sizes }, fit, report);
+  const irisCurve = runLearningCurve(
+    irisSource,
+    { ...curveSpec, sizes: spec.curves.iris_sizes },
+    trainWithSeed,
+    report,
+  );
   part++;
 
   const syntheticSource: CurveSource = (repeat) => ({
@@ -97,7 +103,7 @@ export function runStudy(
   const syntheticCurve = runLearningCurve(
     syntheticSource,
     { ...curveSpec, sizes: spec.curves.synthetic_sizes },
-    fit,
+    trainWithSeed,
     report,
   );
 

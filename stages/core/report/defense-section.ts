@@ -84,8 +84,8 @@ export function bestDefenses(cells: readonly DefenseCell[], degradation: readonl
     .join("\n");
 }
 
-/** The mitigation section: fixed advice, then the measured table and its reading. */
-export function mitigationSection(
+/** The defense section: fixed advice, then the measured table and its reading. */
+export function defenseSection(
   cells: readonly DefenseCell[],
   degradation: readonly DegradationCell[],
   repeats: number,

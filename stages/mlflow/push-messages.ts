@@ -14,7 +14,7 @@ export function describeOutcome(outcome: PushOutcome, runName: string, experimen
 }
 
 /** A plain text table, columns padded to their widest cell. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+export function textTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
