@@ -75,6 +75,9 @@ describe("readParamsSection: numbers in decimal only", () => {
   });
 
   it("reports broken YAML in one short line", () => {
-    assert.throws(() => readParamsSection("poison: [\n", "poison", "params.yaml"), /StageError: params\.yaml: not valid YAML: /);
+    assert.throws(
+      () => readParamsSection("poison: [\n", "poison", "params.yaml"),
+      /StageError: params\.yaml: not valid YAML: /,
+    );
   });
 });
