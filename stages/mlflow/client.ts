@@ -301,7 +301,13 @@ export class MlflowClient {
       if (size > limit) throw tooLarge();
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks, size);
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
   }
 
   #endpoint(method: string, path: string): string {

@@ -12,8 +12,10 @@ import { StageError } from "../../stages/core/errors.ts";
 import { MAX_TREE_DEPTH } from "../../stages/core/forest-mljs-file.ts";
 import { type ManifestFile, parseCheckedManifest } from "../../stages/core/manifest-file.ts";
 import { loadModel, modelFileText, trainModel } from "../../stages/core/model.ts";
-import type { PoisonParams, TrainParams } from "../../stages/core/params.ts";
+import { type PoisonParams, studyParams, type TrainParams } from "../../stages/core/params.ts";
+import { parseDefenseCells, parseStudyResults } from "../../stages/core/study/results-file.ts";
 import { readJson } from "../../stages/shell/files.ts";
+import { loadParams } from "../../stages/shell/params-file.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
@@ -217,5 +219,45 @@ describe("reading is bounded by the file's real size", () => {
     writeFileSync(path, `[${"0,".repeat(1000)}0]`);
     assertRefused(() => readJson(path, 1000), path, /2003 bytes, more than the 1000 this stage reads/);
     assert.equal((readJson(path, 4000) as number[]).length, 1001);
+  });
+});
+
+describe("tampered study and defense results, as the report reads them", () => {
+  const study = loadParams("study", studyParams, `${PROJECT_ROOT}/params.yaml`);
+  const results = JSON.parse(readFileSync(`${PROJECT_ROOT}/metrics/study-results.json`, "utf8"));
+  const cells = JSON.parse(readFileSync(`${PROJECT_ROOT}/metrics/defenses-results.json`, "utf8"));
+  const source = "metrics/study-results.json";
+  it("accepts the committed files", () => {
+    assert.equal(parseStudyResults(structuredClone(results), source, study).repeats, study.repeats);
+    assert.equal(parseDefenseCells(structuredClone(cells), "d.json", study).length, cells.length);
+  });
+  const tampers: Tamper[] = [
+    [
+      "no degradation (crashed in the charts before)",
+      (file) => delete file.degradation,
+      /not the study's results[\s\S]*degradation/,
+    ],
+    ["another repeat count", (file) => (file.repeats = 3), /repeats = 3, but study\.repeats is 30/],
+    ["a missing cell", (file) => file.degradation.pop(), /no degradation cell for inject at rate 0\.5/],
+    ["a cell with values missing", (file) => file.degradation[0].accuracy_values.pop(), /has 29 values for 30 repeats/],
+    [
+      "an accuracy above 1",
+      (file) => (file.degradation[2].accuracy_values[0] = 7),
+      /Too big[\s\S]*degradation\[2\]\.accuracy_values\[0\]/,
+    ],
+    ["a curve without its table", (file) => delete file.rows_needed.iris, /curve "iris" has no rows_needed table/],
+    ["one class", (file) => (file.class_count = 1), /class_count/],
+  ];
+  for (const [name, tamper, pattern] of tampers) {
+    it(`refuses ${name}`, () => {
+      const file = structuredClone(results);
+      tamper(file);
+      assertRefused(() => parseStudyResults(file, source, study), source, pattern);
+    });
+  }
+  it("refuses defense cells from another study", () => {
+    const file = structuredClone(cells);
+    file[4].accuracy.n = 5;
+    assertRefused(() => parseDefenseCells(file, "d.json", study), "d.json", /n = 5\) does not fit study\.repeats = 30/);
   });
 });
