@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { StageError } from "../core/errors.ts";
+import { excerpt } from "../core/excerpt.ts";
 import { claimPartial, removePartial, settlePartial } from "./partial-files.ts";
 import { writeFailure } from "./write-error.ts";
 
@@ -31,7 +32,7 @@ export function readJson(path: string, maxBytes: number = MAX_READ_BYTES): unkno
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new StageError(`${path}: not valid JSON: ${(error as Error).message}`);
+    throw new StageError(`${path}: not valid JSON: ${excerpt((error as Error).message, 200)}`);
   }
 }
 
