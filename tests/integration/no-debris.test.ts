@@ -46,7 +46,8 @@ const PARAMS_EDITS: Array<[RegExp, string]> = [
 ];
 
 const SIGNAL_COUNT = 20;
-const DVC_EVERY = 4; // every 4th signal goes to a whole `dvc repro` (which deletes the outputs first)
+// Every 5th signal goes to a whole `dvc repro` (which deletes the outputs first): one per stage.
+const DVC_EVERY = 5;
 const DEADLINE_MS = 120_000; // bound on any one run
 
 /** Every file in the repo (outside git's and DVC's own folders) that is a partial file or old-style debris. */
