@@ -1,7 +1,7 @@
 // Stage evaluate: score the model on the clean test split, and on a poisoned copy of it for comparison.
 import { evaluate, headlineMetrics } from "./core/evaluation.ts";
 import { stableJson } from "./core/format.ts";
-import { manifestFile, parseManifestFile } from "./core/manifest-file.ts";
+import { parseCheckedManifest } from "./core/manifest-file.ts";
 import { loadModel } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
@@ -12,13 +12,12 @@ import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
-const manifestCounts = manifestFile.pick({ rows_in: true, rows_out: true, rows_poisoned: true });
-
 await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
   const test = await readTable(PATHS.test);
-  const classifier = loadModel(readJson(PATHS.model), PATHS.model);
-  const counts = parseManifestFile(readJson(PATHS.manifest), PATHS.manifest, manifestCounts);
+  const classifier = loadModel(readJson(PATHS.model), PATHS.model, test[0]?.features.length);
+  const { rows_in, rows_out, rows_poisoned } = parseCheckedManifest(readJson(PATHS.manifest), PATHS.manifest, poison);
+  const counts = { rows_in, rows_out, rows_poisoned };
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
   const poisonedTest = poisonRows(test, poison, createRng(subSeed(poison.seed, "test"))).rows;
   const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);

@@ -2,12 +2,10 @@
 
 import { renderSvg } from "./charts/render.ts";
 import { CHART_FILES, studyChartSpecs } from "./charts/study-charts.ts";
-import { StageError } from "./core/errors.ts";
 import { studyParams } from "./core/params.ts";
 import { defenseSection } from "./core/report/defense-section.ts";
 import { mainTable, studyReport } from "./core/report/study-report.ts";
-import type { DefenseCell } from "./core/study/defenses.ts";
-import type { StudyResults } from "./core/study/results.ts";
+import { parseDefenseCells, parseStudyResults } from "./core/study/results-file.ts";
 import { readJson, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -15,10 +13,8 @@ import { runStage } from "./shell/run-stage.ts";
 
 await runStage("report", async () => {
   const study = loadParams("study", studyParams);
-  const results = readJson(PATHS.studyResults) as StudyResults;
-  const defenses = readJson(PATHS.defensesResults) as DefenseCell[];
-  if (!Array.isArray(results.degradation))
-    throw new StageError(`${PATHS.studyResults}: no degradation results; run the study stage`);
+  const results = parseStudyResults(readJson(PATHS.studyResults), PATHS.studyResults, study);
+  const defenses = parseDefenseCells(readJson(PATHS.defensesResults), PATHS.defensesResults, study);
   const specs = studyChartSpecs(results);
   const charts: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) charts[`${PATHS.reportCharts}/${name}`] = await renderSvg(spec);

@@ -56,7 +56,8 @@ function featureShare(maxFeatures: TrainParams["max_features"], featureCount: nu
   return maxFeatures;
 }
 
-export function loadMljsForest(json: unknown, classCount: number): Classifier {
+/** Loads a forest that checkMljsForest has accepted for these counts. */
+export function loadMljsForest(json: unknown, { classCount }: { classCount: number }): Classifier {
   const forest = RandomForestClassifier.load(json as never) as unknown as MljsForest;
   return {
     classCount,

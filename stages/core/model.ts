@@ -4,7 +4,14 @@ import { StageError } from "./errors.ts";
 import { loadPoisonlabForest, trainPoisonlabForest } from "./forest/engine.ts";
 import { type FeatureMatrix, matrixFromRows, matrixRows } from "./forest/matrix.ts";
 import { loadMljsForest, trainMljsForest } from "./forest-mljs.ts";
+import { checkMljsForest } from "./forest-mljs-file.ts";
 import { type TrainParams, trainParams } from "./params.ts";
+
+/** The counts a loaded forest must agree with: the model file's feature and class lists. */
+interface ForestShape {
+  featureCount: number;
+  classCount: number;
+}
 
 /** What every engine gives downstream stages: class probabilities as averaged tree votes. */
 export interface Classifier {
@@ -16,12 +23,17 @@ export const MODEL_FORMAT = "poisonlab-model";
 export const MODEL_VERSION = 1;
 
 /** The versioned model file: an envelope that says which engine wrote the forest and with which params. */
+const names = (what: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, `${what} names must be unique`);
 const modelFile = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   engine: trainParams.shape.engine,
-  features: z.array(z.string()),
-  classes: z.array(z.string()),
+  features: names("feature"),
+  classes: names("class"),
   params: trainParams,
   forest: z.unknown(),
 });
@@ -34,7 +46,8 @@ const ENGINE_ENTRIES: Record<
   Engine,
   {
     train(data: readonly Row[] | FeatureMatrix, params: TrainParams): unknown;
-    load(forest: unknown, source: string, classCount: number): Classifier;
+    /** Loads a forest after checking it against the envelope's feature and class counts. */
+    load(forest: unknown, source: string, expected: ForestShape): Classifier;
   }
 > = {
   "ml-random-forest": {
@@ -43,12 +56,12 @@ const ENGINE_ENTRIES: Record<
       const labels = "columns" in data ? Array.from(data.labels) : data.map((row) => row.label);
       return trainMljsForest(features, labels, params);
     },
-    load: (forest, _source, classCount) => loadMljsForest(forest, classCount),
+    load: (forest, source, expected) => loadMljsForest(checkMljsForest(forest, expected, source), expected),
   },
   "poisonlab-forest": {
     train: (data, params) =>
       trainPoisonlabForest("columns" in data ? data : matrixFromRows(data, CLASSES.length), params),
-    load: (forest, source) => loadPoisonlabForest(forest, source),
+    load: (forest, source, expected) => loadPoisonlabForest(forest, expected, source),
   },
 };
 
@@ -88,16 +101,25 @@ function hasJsonChunks(value: unknown): value is { jsonChunks(): Iterable<string
   );
 }
 
-export function loadModel(value: unknown, source: string): Classifier {
+/**
+ * Reads a model file, checked whole before use: the envelope, then the forest against the envelope's feature
+ * and class counts, and those against the data it will score (`dataFeatureCount`, when given).
+ */
+export function loadModel(value: unknown, source: string, dataFeatureCount?: number): Classifier {
   const parsed = modelFile.safeParse(value);
   if (!parsed.success) {
     throw new StageError(`${source}: not a ${MODEL_FORMAT} v${MODEL_VERSION} file:\n${z.prettifyError(parsed.error)}`);
   }
+  const modelFeatures = parsed.data.features.length;
+  if (dataFeatureCount !== undefined && dataFeatureCount !== modelFeatures) {
+    throw new StageError(`${source}: the model takes ${modelFeatures} features, but the data has ${dataFeatureCount}`);
+  }
   if (parsed.data.classes.join(",") !== CLASSES.join(",") || parsed.data.features.join(",") !== FEATURES.join(",")) {
     throw new StageError(`${source}: the model was trained on other columns or classes than this pipeline's`);
   }
-  const { engine, forest, classes } = parsed.data;
-  return ENGINE_ENTRIES[engine].load(forest, source, classes.length);
+  // The forest is checked against the envelope's counts: every size it holds is bounded by the file's bytes.
+  const { engine, forest, features, classes } = parsed.data;
+  return ENGINE_ENTRIES[engine].load(forest, source, { featureCount: features.length, classCount: classes.length });
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
 import { StageError } from "./errors.ts";
+import { excerpt } from "./excerpt.ts";
 import { POISON_METHODS } from "./poison.ts";
 
 /** One strict zod schema per params.yaml section; each stage validates only the sections it reads. */
@@ -106,7 +107,9 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? "(missing)" : JSON.stringify(value);
+  if (value === undefined) return "(missing)";
+  // Strings in quotes, so "10" and 10 read differently; at most an excerpt of a long value.
+  return excerpt(typeof value === "string" ? JSON.stringify(value) : value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,8 +11,12 @@ import {
   errorCodes,
   isConnectionRefused,
   isRetryableStatus,
+  MAX_REPLY_BYTES,
   MlflowError,
   parseErrorBody,
+  plainHttpCredentialsWarning,
+  redirectRefused,
+  replyTooLarge,
   retryAfterMs,
   statusHint,
 } from "./http-policy.ts";
@@ -23,6 +27,8 @@ export interface ClientOptions {
   timeoutMs?: number; // per request, body included
   retries?: number; // extra tries after a retryable failure
   backoffMs?: number; // first retry delay; doubles each time
+  maxReplyBytes?: number; // answers past this are refused unread
+  warn?: (message: string) => void; // where warnings go; stderr by default
 }
 
 export interface LogBatch {
@@ -47,6 +53,7 @@ export class MlflowClient {
   readonly #credentials: string | undefined;
   readonly #timeoutMs: number;
   readonly #delays: number[];
+  readonly #maxReplyBytes: number;
 
   constructor(target: Pick<TrackingTarget, "uri" | "credentials">, options: ClientOptions = {}) {
     this.uri = target.uri;
@@ -54,6 +61,9 @@ export class MlflowClient {
     this.#credentials = credentialSource(target.credentials);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#delays = backoffDelays(options.retries ?? 3, options.backoffMs ?? 500);
+    this.#maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
+    const warning = plainHttpCredentialsWarning(this.uri, this.#credentials);
+    if (warning !== undefined) (options.warn ?? ((message) => console.error(message)))(warning);
   }
 
   /** The experiment, or undefined when none has that name. */
@@ -163,18 +173,15 @@ export class MlflowClient {
       "PUT",
       artifactPath(artifactUri, path),
       bytes,
-      async (response) => void (await response.arrayBuffer()),
+      async (response) => void (await this.#body(response, "PUT", artifactPath(artifactUri, path))),
       timeoutMs,
     );
   }
 
   /** Downloads one artifact through the proxied endpoint. */
   async downloadArtifact(artifactUri: string, path: string): Promise<Uint8Array> {
-    return this.#send(
-      "GET",
-      artifactPath(artifactUri, path),
-      undefined,
-      async (response) => new Uint8Array(await response.arrayBuffer()),
+    return this.#send("GET", artifactPath(artifactUri, path), undefined, async (response) =>
+      this.#body(response, "GET", artifactPath(artifactUri, path)),
     );
   }
 
@@ -185,7 +192,7 @@ export class MlflowClient {
   async #request<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.infer<T>> {
     const body = spec.json === undefined ? undefined : JSON.stringify(spec.json);
     return this.#send(spec.method, spec.path, body, async (response) => {
-      const text = await response.text();
+      const text = new TextDecoder().decode(await this.#body(response, spec.method, spec.path));
       let json: unknown = {};
       if (text.trim() !== "") {
         try {
@@ -229,10 +236,16 @@ export class MlflowClient {
           headers,
           body,
           signal: AbortSignal.timeout(timeoutMs),
+          redirect: "manual",
         });
         const status = response.status;
+        if (status >= 300 && status < 400) {
+          await response.body?.cancel();
+          const location = response.headers.get("location");
+          throw new MlflowError(redirectRefused(this.uri, status, this.#endpoint(method, path), location), status);
+        }
         if (response.ok) return await read(response);
-        const text = await response.text();
+        const text = new TextDecoder().decode(await this.#body(response, method, path));
         if (isRetryableStatus(status) && delay !== undefined) {
           const pause = retryAfterMs(response.headers.get("retry-after")) ?? delay;
           await sleep(pause);
@@ -267,6 +280,34 @@ export class MlflowClient {
         );
       }
     }
+  }
+
+  /** The answer's bytes, read as a stream and refused past the size cap, so memory stays bounded. */
+  async #body(response: Response, method: string, path: string): Promise<Uint8Array> {
+    const limit = this.#maxReplyBytes;
+    const tooLarge = (declared?: number) =>
+      new MlflowError(replyTooLarge(this.uri, this.#endpoint(method, path), limit, declared), response.status);
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw tooLarge(declared);
+    }
+    if (response.body === null) return new Uint8Array();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += chunk.byteLength;
+      // Throwing out of the loop cancels the stream: the rest is never downloaded.
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
   }
 
   #endpoint(method: string, path: string): string {

@@ -90,3 +90,52 @@ export function statusHint(status: number, credentials: string | undefined): str
   if (status === 403) return ` The server refused access with ${credentials ?? "no credentials"}.`;
   return "";
 }
+
+/** The largest answer the client reads: MLflow's JSON answers are kilobytes, our artifacts megabytes. */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** Hosts that never leave this machine: what travels to them in clear is not on a network. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The warning for credentials sent in clear: over plain http to a host other than loopback, anyone on the
+ * way can read a Basic password or a token. Undefined when there is nothing to warn about.
+ */
+export function plainHttpCredentialsWarning(uri: string, credentials: string | undefined): string | undefined {
+  if (credentials === undefined) return undefined;
+  const url = new URL(uri);
+  if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return undefined;
+  return `warning: ${credentials} will be sent in clear over plain http to ${url.host}; use an https tracking URI`;
+}
+
+/**
+ * The message for a redirect, which the client never follows: a POST re-sent elsewhere would carry the run's
+ * data, and a redirect to another origin the credentials, to a server nobody configured. Only the target's
+ * origin is shown (no path, no user info).
+ */
+export function redirectRefused(from: string, status: number, request: string, location: string | null): string {
+  let target = "no Location";
+  let sameOrigin = false;
+  try {
+    if (location !== null) {
+      const url = new URL(location, from);
+      target = url.origin;
+      sameOrigin = url.origin === new URL(from).origin;
+    }
+  } catch {
+    target = "an invalid Location";
+  }
+  const advice = sameOrigin
+    ? "set the tracking URI to the address it redirects to"
+    : "a redirect to another origin is refused; if that server is the right one, set the tracking URI to it";
+  return `MLflow at ${from} answered ${status} to ${request}, a redirect to ${target}; not followed: ${advice}`;
+}
+
+/** The message for an answer past the size cap. */
+export function replyTooLarge(from: string, request: string, limit: number, declared?: number): string {
+  const size = declared === undefined ? `more than ${limit} bytes` : `${declared} bytes`;
+  return `MLflow at ${from} answered ${request} with ${size}, over the client's limit of ${limit}; refused (is the tracking URI an MLflow server?)`;
+}

@@ -4,6 +4,7 @@
  * credential.
  */
 import { StageError } from "../core/errors.ts";
+import { excerpt } from "../core/excerpt.ts";
 import type { MlflowParams } from "../core/params.ts";
 
 export type Credentials =
@@ -58,9 +59,17 @@ export function parseTrackingUri(text: string, source: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-/** A URI fit to print: any user info is replaced by `***`. */
+/**
+ * A URI fit to print, however malformed: everything between the scheme (with or without its colon or
+ * slashes, e.g. `http//`) and the last `@` is replaced by `***`, so `http//user:password@host` prints as
+ * `http//***@host`; a long URI is cut to an excerpt.
+ */
 export function redactUri(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
+  const scheme = /^\s*[a-z][a-z0-9+.-]*(?::\/*|\/+)/i.exec(text)?.[0] ?? "";
+  // A bare `user:password@host` starts like a scheme `user:`: only a prefix with slashes or http(s) counts.
+  const prefix = scheme.includes("/") || /^\s*https?:/i.test(scheme) ? scheme : "";
+  const at = text.lastIndexOf("@");
+  return excerpt(at < prefix.length ? text : `${prefix}***${text.slice(at)}`, 200);
 }
 
 /** MLflow's own rule: user name and password give basic auth, else a token gives bearer auth. */

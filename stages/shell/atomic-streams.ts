@@ -1,11 +1,14 @@
 import { once } from "node:events";
-import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, openSync, renameSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
+import { claimPartial, removePartial, settlePartial } from "./partial-files.ts";
+import { systemErrorCode, writeFailure } from "./write-error.ts";
 
 /**
- * Writes files by streaming, with writeOutputs' guarantee: each goes to `<name>.tmp-<pid>` first and all
- * are renamed only once every one is complete, so a failing stage leaves no half-written output.
- * `write` streams into the files of `paths`; `texts` are small files written whole beside them.
+ * Writes files by streaming, with writeOutputs' guarantee: each goes to a registered partial file first and
+ * all are renamed only once every one is complete, so a failing or interrupted stage leaves no half-written
+ * output and no partial file. `write` streams into the files of `paths`; `texts` are small files written
+ * whole beside them. A failed write (a full disk) is one StageError naming the file.
  */
 export async function writeStreamed(
   paths: readonly string[],
@@ -13,21 +16,35 @@ export async function writeStreamed(
   texts: Record<string, string> = {},
 ): Promise<void> {
   const allPaths = [...paths, ...Object.keys(texts)];
-  const temporaries = allPaths.map((path) => {
-    mkdirSync(dirname(path), { recursive: true });
-    return `${path}.tmp-${process.pid}`;
-  });
-  const streams = temporaries.map((temporary) => createWriteStream(temporary));
+  const partials: string[] = [];
+  const streams: WriteStream[] = [];
+  // The first stream the system refused (a full disk), so the message names its file whichever promise
+  // reports the failure first.
+  let failed: { path: string; error: unknown } | undefined;
   try {
+    for (const path of allPaths) {
+      mkdirSync(dirname(path), { recursive: true });
+      const partial = claimPartial(path);
+      partials.push(partial);
+      // Opened synchronously: the file exists once registered, so a signal's cleanup cannot miss it.
+      const stream = createWriteStream(partial, { fd: openSync(partial, "w") });
+      stream.on("error", (error) => {
+        if (systemErrorCode(error) !== undefined) failed ??= { path, error };
+      });
+      streams.push(stream);
+    }
     await write(streams.slice(0, paths.length));
     for (const [i, text] of Object.values(texts).entries()) streams[paths.length + i]?.end(text);
     await Promise.all(streams.map(finish));
   } catch (error) {
     for (const stream of streams) stream.destroy();
-    for (const temporary of temporaries) rmSync(temporary, { force: true });
-    throw error;
+    for (const partial of partials) removePartial(partial);
+    throw writeFailure(failed?.error ?? error, failed?.path ?? allPaths[partials.length - 1] ?? "");
   }
-  for (const [i, temporary] of temporaries.entries()) renameSync(temporary, allPaths[i] as string);
+  for (const [i, partial] of partials.entries()) {
+    renameSync(partial, allPaths[i] as string);
+    settlePartial(partial);
+  }
 }
 
 /** Writes text pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */
@@ -38,6 +55,7 @@ export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterabl
 }
 
 async function finish(stream: WriteStream): Promise<void> {
+  if (stream.errored) throw stream.errored;
   if (stream.writableFinished) return;
   if (!stream.writableEnded) stream.end();
   await once(stream, "finish");

@@ -108,7 +108,11 @@ export async function writeTables(
     async (files) => {
       const writers = files.map((file) => {
         const stringifier = stringify();
-        return { stringifier, done: pipeline(stringifier, file) };
+        const done = pipeline(stringifier, file);
+        // Awaited only after the rows: marked handled now, so a full disk is reported by writeStreamed, not
+        // as an unhandled rejection that kills the process first.
+        done.catch(() => {});
+        return { stringifier, done };
       });
       try {
         for (const { stringifier } of writers) stringifier.write([...HEADER]);

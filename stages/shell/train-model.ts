@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { StageError } from "../core/errors.ts";
+import { excerpt } from "../core/excerpt.ts";
 import { forestSettings, threadsWorthUsing } from "../core/forest/engine.ts";
 import { ForestFile } from "../core/forest/forest-file.ts";
 import type { FeatureMatrix } from "../core/forest/matrix.ts";
@@ -43,7 +44,7 @@ function threadLimit(): number {
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 1) {
     throw new StageError(
-      `${THREADS_VARIABLE} = "${value}": expected a whole number of threads, at least 1 (unset: one per core)`,
+      `${THREADS_VARIABLE} = "${excerpt(value)}": expected a whole number of threads, at least 1 (unset: one per core)`,
     );
   }
   return threads;

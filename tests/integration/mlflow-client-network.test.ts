@@ -137,3 +137,73 @@ describe("MlflowClient over the network", () => {
     );
   });
 });
+
+describe("MlflowClient distrusts the server's answers", () => {
+  it("refuses an answer past the size cap while streaming it, and stops the download", async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const server = await serve((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" }); // chunked: no length announced
+      const push = (): void => {
+        // Bounded: the server gives up after 200 MiB whatever the client does.
+        while (sent < 200 && !response.destroyed) {
+          sent++;
+          if (!response.write(chunk)) return void response.once("drain", push);
+        }
+        response.end();
+      };
+      response.on("close", () => response.destroy());
+      push();
+    });
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"),
+      new RegExp(
+        `MLflow at ${server.uri} answered GET mlflow/runs/get with more than 67108864 bytes, over the client's limit of 67108864; refused`,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(sent < 100, `the server got to send ${sent} MiB of 200: the client kept reading`);
+  });
+
+  it("refuses an answer whose declared length is past the cap without reading it", async () => {
+    const server = await serve((_, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": "5000" }).end("x".repeat(5000));
+    });
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, { ...fast, maxReplyBytes: 4096 }).getRun("r"),
+      /answered GET mlflow\/runs\/get with 5000 bytes, over the client's limit of 4096; refused/,
+    );
+  });
+
+  it("refuses a redirect to another origin, which never sees the request or the credentials", async () => {
+    const elsewhere = await serve((_, response) => json(response, 200, {}));
+    const server = await serve((_, response) =>
+      response.writeHead(307, { location: `${elsewhere.uri}/api/2.0/mlflow/runs/create` }).end(),
+    );
+    const credentials = { kind: "bearer", token: "tok-stays-here" } as const;
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials }, fast).createExperiment("x"),
+      (error: unknown) => {
+        assert.ok(error instanceof MlflowError);
+        assert.equal(
+          error.message,
+          `MLflow at ${server.uri} answered 307 to POST mlflow/experiments/create, a redirect to ${elsewhere.uri}; not followed: a redirect to another origin is refused; if that server is the right one, set the tracking URI to it`,
+        );
+        return true;
+      },
+    );
+    assert.equal(elsewhere.requests.length, 0);
+    assert.equal(server.requests.length, 1, "not retried");
+  });
+
+  it("does not follow a redirect within the same origin either, and says where to point the URI", async () => {
+    const server = await serve((request, response) =>
+      response.writeHead(301, { location: `/mlflow${request.url}` }).end(),
+    );
+    await assert.rejects(
+      new MlflowClient({ uri: server.uri, credentials: none }, fast).getRun("r"),
+      /answered 301 to GET mlflow\/runs\/get, a redirect to http:\/\/127\.0\.0\.1:\d+; not followed: set the tracking URI to the address it redirects to/,
+    );
+    assert.equal(server.requests.length, 1);
+  });
+});

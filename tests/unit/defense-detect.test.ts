@@ -167,6 +167,10 @@ describe("sanitize report", () => {
       /rows_out = 5, but the poisoned table has 6 rows/,
     );
     assert.throws(() => parseManifestRows({ rows_out: 6, rows: [{ row: 6 }] }, 6, "m.json"), /row 6 is outside/);
+    assert.throws(
+      () => parseManifestRows({ rows_out: 6, rows: [{ row: 2 }, { row: 2 }] }, 6, "m.json"),
+      /m\.json: row 2 is listed twice/,
+    );
   });
 
   it("scores the detection overall and per detector", () => {

@@ -8,9 +8,11 @@ import { listExperiments } from "../../stages/mlflow/exp-show.ts";
 import {
   backoffDelays,
   isConnectionRefused,
+  isLoopbackHost,
   isRetryableStatus,
   MlflowError,
   parseErrorBody,
+  plainHttpCredentialsWarning,
   retryAfterMs,
   statusHint,
 } from "../../stages/mlflow/http-policy.ts";
@@ -379,5 +381,61 @@ describe("isDeletedRunError", () => {
     );
     assert.equal(isDeletedRunError(new MlflowError(deleted, 500)), false);
     assert.equal(isDeletedRunError(new Error(deleted)), false);
+  });
+});
+
+describe("redactUri, malformed URIs included", () => {
+  const cases: Array<[string, string]> = [
+    ["https://alice:s3cret@host/x", "https://***@host/x"],
+    ["http//user:password@host", "http//***@host"],
+    ["http:/user:password@host:5000", "http:/***@host:5000"],
+    ["http:user:password@host", "http:***@host"],
+    ["user:password@host", "***@host"],
+    ["http://user:pass/word@host", "http://***@host"],
+    ["http://a@b@host/p", "http://***@host/p"],
+    ["http://127.0.0.1:5000", "http://127.0.0.1:5000"],
+  ];
+  for (const [uri, shown] of cases) it(`shows ${uri} as ${shown}`, () => assert.equal(redactUri(uri), shown));
+
+  it("never echoes the password of a mistyped URI (echoed in clear before)", () => {
+    assert.throws(
+      () => parseTrackingUri("http//user:password@host", "mlflow.tracking_uri"),
+      (error: unknown) =>
+        error instanceof StageError &&
+        error.message === 'mlflow.tracking_uri = "http//***@host": not a URI; expected http(s)://host:port',
+    );
+  });
+
+  it("cuts a long URI to an excerpt", () => assert.ok(redactUri(`http://h/${"x".repeat(100_000)}`).length < 260));
+});
+
+describe("credentials over plain http", () => {
+  it("knows loopback hosts", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.3.2.1", "[::1]", "api.localhost"])
+      assert.ok(isLoopbackHost(host), host);
+    for (const host of ["mlflow.example", "10.0.0.1", "128.0.0.1", "localhost.example.com"])
+      assert.ok(!isLoopbackHost(host), host);
+  });
+
+  it("warns when credentials would go in clear to another machine, and only then", () => {
+    const basic = "the user name and password in MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
+    assert.equal(
+      plainHttpCredentialsWarning("http://mlflow.example:5000", basic),
+      `warning: ${basic} will be sent in clear over plain http to mlflow.example:5000; use an https tracking URI`,
+    );
+    assert.equal(plainHttpCredentialsWarning("https://mlflow.example", basic), undefined);
+    assert.equal(plainHttpCredentialsWarning("http://127.0.0.1:5000", basic), undefined);
+    assert.equal(plainHttpCredentialsWarning("http://mlflow.example", undefined), undefined);
+  });
+
+  it("the client prints the warning once, naming the variables, never the secret", () => {
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    new MlflowClient({ uri: "http://10.1.2.3:5000", credentials: { kind: "bearer", token: "tok-secret" } }, { warn });
+    new MlflowClient({ uri: "https://10.1.2.3", credentials: { kind: "bearer", token: "tok-secret" } }, { warn });
+    new MlflowClient({ uri: "http://10.1.2.3:5000", credentials: { kind: "none" } }, { warn });
+    assert.deepEqual(warnings, [
+      "warning: the token in MLFLOW_TRACKING_TOKEN will be sent in clear over plain http to 10.1.2.3:5000; use an https tracking URI",
+    ]);
   });
 });

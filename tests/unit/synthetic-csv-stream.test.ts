@@ -10,6 +10,7 @@ import { createRng } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
 import { splitTables, syntheticTables } from "../../stages/core/synthetic.ts";
 import { readMatrix, readTable, toTable, writeTables } from "../../stages/shell/csv-stream.ts";
+import { PARTIAL_PREFIX } from "../../stages/shell/partial-files.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 const HEADER = "sepal_length,sepal_width,petal_length,petal_width,species";
@@ -54,7 +55,7 @@ describe("streamed CSV tables", () => {
     await assert.rejects(writeTables([file("half.csv")], failing(), { [file("half.json")]: "{}" }), /the source broke/);
     assert.ok(!existsSync(file("half.csv")) && !existsSync(file("half.json")));
     assert.deepEqual(
-      readdirSync(folder).filter((name) => name.includes(".tmp-")),
+      readdirSync(folder).filter((name) => name.startsWith(PARTIAL_PREFIX)),
       [],
     );
   });

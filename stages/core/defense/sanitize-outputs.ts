@@ -18,6 +18,12 @@ export function parseManifestRows(value: unknown, rowCount: number, source: stri
   }
   const outside = manifest.rows.find(({ row }) => row >= rowCount);
   if (outside) throw new StageError(`${source}: row ${outside.row} is outside the poisoned table of ${rowCount} rows`);
+  // A row listed twice would count twice in the detection scores.
+  const seen = new Set<number>();
+  for (const { row } of manifest.rows) {
+    if (seen.has(row)) throw new StageError(`${source}: row ${row} is listed twice`);
+    seen.add(row);
+  }
   return manifest;
 }
 

@@ -28,8 +28,12 @@ export function trainPoisonlabForest(matrix: FeatureMatrix, params: TrainParams)
   return new ForestFile(trainForest(matrix, forestSettings(params, matrix.columns.length)));
 }
 
-export function loadPoisonlabForest(value: unknown, source: string): Classifier {
-  const forest = parseForestFile(value, source);
+export function loadPoisonlabForest(
+  value: unknown,
+  expected: { featureCount: number; classCount: number },
+  source: string,
+): Classifier {
+  const forest = parseForestFile(value, source, expected);
   return {
     classCount: forest.classCount,
     probabilities(features) {

@@ -60,7 +60,11 @@ function treeToJson(tree: Tree) {
  * Reads the `forest` field of a model file. Besides the shape, checks what would otherwise make
  * prediction loop or read out of bounds: features and classes in range, children pointing forward.
  */
-export function parseForestFile(value: unknown, source: string): Forest {
+export function parseForestFile(
+  value: unknown,
+  source: string,
+  expected?: { featureCount: number; classCount: number },
+): Forest {
   const parsed = forestJson.safeParse(value);
   if (!parsed.success) {
     throw new StageError(
@@ -68,6 +72,12 @@ export function parseForestFile(value: unknown, source: string): Forest {
     );
   }
   const { feature_count: featureCount, class_count: classCount } = parsed.data;
+  // The counts size every prediction's arrays: they must be the model's, never a number taken on trust.
+  if (expected !== undefined && (featureCount !== expected.featureCount || classCount !== expected.classCount)) {
+    throw new StageError(
+      `${source}: the forest has feature_count ${featureCount} and class_count ${classCount}, but the model has ${expected.featureCount} features and ${expected.classCount} classes`,
+    );
+  }
   const trees = parsed.data.trees.map((json, index) => {
     const tree = typedTree(json);
     const problem =
