@@ -70,7 +70,7 @@ describe("dvc push and pull through remotes", () => {
       assert.ok(!clone.exists(output), `${output} absent before the pull`);
     clone.ok("dvc", ["pull", "-r", remote], { env });
     assert.deepEqual(bytesOf(clone, OUTPUTS), bytesOf(source, OUTPUTS), "every output byte-identical");
-    assert.match(clone.dvc("status"), UP_TO_DATE);
+    assert.match(clone.dvc("status", "evaluate"), UP_TO_DATE);
     assert.doesNotMatch(clone.read(".dvc/config"), /secret|access_key|credential|token/i);
   }
 
@@ -179,7 +179,7 @@ describe("rolling back to a known-good data version", () => {
     repo.git("checkout", "-q", CLEAN_TAG);
     repo.dvc("checkout");
     assert.deepEqual(bytesOf(repo, OUTPUTS), clean);
-    assert.match(repo.dvc("status"), UP_TO_DATE);
+    assert.match(repo.dvc("status", "evaluate"), UP_TO_DATE);
   });
 
   it("dvc repro --force then reproduces the clean metrics byte for byte", () => {
