@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 # The MLflow push tests run a real `mlflow server`, pinned in requirements-mlflow.txt, from .venv/bin
 # (on PATH since setup.sh); without it they fail, never skip.
 poisonlab_venv_install requirements-mlflow.txt
+# The remote tests: DVC's S3 and GCS plugins with their servers on 127.0.0.1, and the workflow schema check.
+poisonlab_venv_install requirements-remotes.txt
 # The offline plots test drives Debian's Chromium (never a browser that playwright downloads).
 if [ ! -x /usr/bin/chromium ]; then
   [ "$(id -u)" = 0 ] || poisonlab_fail "the offline plots test needs Debian's chromium: run 'sudo apt-get install chromium'"

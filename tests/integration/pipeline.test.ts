@@ -1,15 +1,12 @@
 /**
  * The pipeline under the real dvc CLI, in a throw-away git copy of this repository: the behaviour a person
- * relies on with `dvc repro`, `dvc exp run`, `dvc metrics diff`, queued sweeps and a remote.
+ * relies on with `dvc repro`, `dvc exp run`, `dvc metrics diff` and queued sweeps (remotes: remotes.test.ts).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { experimentsFromShowJson, stagesRun } from "../support/dvc-output.ts";
-import { cloneTempRepo, createTempRepo, type TempRepo } from "../support/temp-repo.ts";
+import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 const OUTPUTS = [
   "data/prepared/train.csv",
@@ -121,30 +118,5 @@ describe("dvc experiments", () => {
       .map((row) => (row.metrics.poison as { train_rows_poisoned: number }).train_rows_poisoned)
       .sort((a, b) => a - b);
     assert.deepEqual(poisonedRows, [0, 6, 12, 60]);
-  });
-});
-
-describe("dvc push and pull", () => {
-  it("round-trip every output through a local remote into a fresh clone", () => {
-    const repo = createTempRepo();
-    const remote = mkdtempSync(join(tmpdir(), "poisonlab-remote-"));
-    try {
-      repo.dvc("repro");
-      repo.dvc("remote", "add", "-d", "local", remote);
-      repo.commitAll("results and remote");
-      repo.dvc("push");
-      const clone = cloneTempRepo(repo);
-      try {
-        for (const output of ["data/prepared/train.csv", "models/model.json"])
-          assert.ok(!clone.exists(output), `${output} absent before pull`);
-        clone.dvc("pull");
-        for (const output of OUTPUTS) assert.equal(clone.read(output), readFileSync(repo.path(output), "utf8"), output);
-        assert.match(clone.dvc("status"), UP_TO_DATE);
-      } finally {
-        clone.remove();
-      }
-    } finally {
-      repo.remove();
-    }
   });
 });
