@@ -18,4 +18,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 tsc --noEmit
 biome check .
-exec node --import tsx --test --test-concurrency=1 "$@" tests/unit/*.test.ts tests/integration/*.test.ts
+# A private TMPDIR, checked empty afterwards: a test that leaves anything in the temp folder fails the run.
+exec sh scripts/with-private-tmp.sh node --import tsx --test --test-concurrency=1 "$@" tests/unit/*.test.ts tests/integration/*.test.ts

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { experimentsFromShowJson, stagesRun } from "../support/dvc-output.ts";
+import { removeFolder } from "../support/folder-processes.ts";
 import { cloneTempRepo, createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
 const OUTPUTS = [
@@ -38,7 +39,7 @@ describe("dvc repro", () => {
     committedLock = repo.read("dvc.lock");
     firstRun = repo.dvc("repro");
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
   it("builds every output from a fresh copy", () => {
     // evaluate may be skipped: its metrics are committed to git and its inputs come out byte-identical.
@@ -87,10 +88,8 @@ describe("dvc experiments", () => {
     repo = createTempRepo();
     repo.dvc("repro");
   });
-  after(() => {
-    repo.run("dvc", ["queue", "stop", "--kill"]);
-    repo.remove();
-  });
+  // remove() stops the queue worker the sweep started and waits until it is gone.
+  after(() => repo?.remove());
 
   it("dvc exp run -S poison.rate=0.5 succeeds and dvc metrics diff shows accuracy changing", () => {
     repo.dvc("exp", "run", "-S", "poison.rate=0.5");
@@ -144,7 +143,11 @@ describe("dvc push and pull", () => {
         clone.remove();
       }
     } finally {
-      repo.remove();
+      try {
+        repo.remove();
+      } finally {
+        removeFolder(remote);
+      }
     }
   });
 });
