@@ -36,6 +36,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A bound against a hung command, not a speed requirement: a queued four-experiment sweep took over 10 min
+ * on two cores busy with other work (load ~16), so the bound is generous.
+ */
+const COMMAND_TIMEOUT_MS = 45 * 60_000;
+
 /** Runs a command in `cwd`; output goes through files so leftover children cannot block the caller. */
 export function runCommand(
   cwd: string,
@@ -54,7 +60,7 @@ export function runCommand(
         cwd,
         stdio: ["ignore", out, err],
         env: { ...process.env, DVC_NO_ANALYTICS: "1", ...options.env },
-        timeout: options.timeoutMs ?? 10 * 60_000,
+        timeout: options.timeoutMs ?? COMMAND_TIMEOUT_MS,
       });
       if (result.error) throw result.error;
       return { status: result.status, stdout: readFileSync(outPath, "utf8"), stderr: readFileSync(errPath, "utf8") };
