@@ -20,5 +20,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 tsc --noEmit
 biome check .
+# A private TMPDIR, checked empty afterwards: a test that leaves anything in the temp folder fails the run.
 # npm run test:integration sets POISONLAB_TESTS to the integration tests alone.
-exec node --import tsx --test --test-concurrency=1 "$@" ${POISONLAB_TESTS:-tests/unit/*.test.ts tests/integration/*.test.ts}
+exec sh scripts/with-private-tmp.sh node --import tsx --test --test-concurrency=1 "$@" ${POISONLAB_TESTS:-tests/unit/*.test.ts tests/integration/*.test.ts}

@@ -23,7 +23,7 @@ describe("bad input", () => {
     rawText = repo.read(RAW);
     paramsText = repo.read("params.yaml");
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
   it("dvc repro stops at a malformed raw file with the file and line, writes nothing and leaves the file as it was", () => {
     const bad = `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n4.9,three,1.4,0.2,setosa\n`;

@@ -25,7 +25,7 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synth
       "prepare.rows=5000",
     );
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
   it("generates, splits, poisons, trains and scores 5000 synthetic rows", () => {
     assert.match(

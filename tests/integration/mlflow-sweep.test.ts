@@ -62,10 +62,8 @@ describe("pushing a queued sweep", () => {
     experiments = experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json")));
   });
   after(async () => {
-    // Idle queue workers would exit by themselves within ~20 s; do not leave them to outlive the test.
-    repo?.run("dvc", ["queue", "stop", "--kill"]);
     await server?.stop({ removeDir: true });
-    repo?.remove();
+    repo?.remove(); // stops the queue worker first and waits until it is gone
   });
 
   it("runs the four experiments", () => {

@@ -35,7 +35,7 @@ describe("dvc repro", () => {
     committedLock = repo.read("dvc.lock");
     firstRun = repo.dvc("repro");
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
   it("builds every output from a fresh copy", () => {
     // evaluate may be skipped: its metrics are committed to git and its inputs come out byte-identical.
@@ -84,10 +84,8 @@ describe("dvc experiments", () => {
     repo = createTempRepo();
     repo.dvc("repro");
   });
-  after(() => {
-    repo.run("dvc", ["queue", "stop", "--kill"]);
-    repo.remove();
-  });
+  // remove() stops the queue worker the sweep started and waits until it is gone.
+  after(() => repo?.remove());
 
   it("dvc exp run -S poison.rate=0.5 succeeds and dvc metrics diff shows accuracy changing", () => {
     repo.dvc("exp", "run", "-S", "poison.rate=0.5");

@@ -16,7 +16,7 @@ describe("dvc exp run -S defense.method=label -S poison.rate=0.1", () => {
     // The target stops at evaluate: the study, report and push stages do not read the defense.
     output = repo.dvc("exp", "run", "-S", "defense.method=label", "-S", "poison.rate=0.1", "evaluate");
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
   it("runs the sanitize stage between poison and train", () => {
     const order = ["poison", "sanitize", "train"].map((stage) => output.indexOf(`Running stage '${stage}'`));

@@ -4,10 +4,11 @@
  * browser gets a fresh profile and may load only file:// and 127.0.0.1 URLs: every other request is aborted
  * and recorded, so a page that renders under it is proven to work offline.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { removeFolder } from "./folder-processes.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -52,7 +53,7 @@ export async function launchOfflineChromium(): Promise<OfflineBrowser> {
       timeout: 120_000,
     });
   } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
+    removeFolder(profile);
     throw error;
   }
   await context.route("**/*", (route) => {
@@ -78,7 +79,7 @@ export async function launchOfflineChromium(): Promise<OfflineBrowser> {
       try {
         await context.close();
       } finally {
-        rmSync(profile, { recursive: true, force: true });
+        removeFolder(profile);
       }
     },
   };

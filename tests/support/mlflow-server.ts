@@ -6,11 +6,12 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { removeFolder, waitUntilNoProcessIn } from "./folder-processes.ts";
 
 export interface MlflowServerOptions {
   /** Start the basic-auth app (`--app-name basic-auth`) with a fresh admin password. */
@@ -127,16 +128,22 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
     }
     killGroup(pid, "SIGKILL"); // any worker left in the group
     running.delete(pid);
-    if (removeDir) rmSync(dir, { recursive: true, force: true });
+    // Its workers run in its folder: wait until they are gone, so none writes into a removed folder.
+    waitUntilNoProcessIn(dir, 10_000);
+    if (removeDir) removeFolder(dir);
   };
   const started = Date.now();
+  // A folder this call made is removed when the server never gets healthy; a folder passed in is the caller's.
+  const failed = async (message: string): Promise<never> => {
+    await stop({ removeDir: options.dir === undefined });
+    throw new Error(message);
+  };
   while (true) {
     if (exited !== undefined)
-      throw new Error(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
+      await failed(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
     if (await healthy(uri)) break;
     if (Date.now() - started > HEALTH_TIMEOUT_MS) {
-      await stop();
-      throw new Error(
+      await failed(
         `mlflow server at ${uri} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log().slice(-3000)}`,
       );
     }

@@ -3,7 +3,8 @@
  * working tree, committed into a fresh git repository under the system temp folder, with node_modules
  * linked from the real checkout (never copied, never committed). Commands run with their output sent to
  * files, not pipes, so a background process they leave behind (DVC's queue workers) cannot hold a pipe
- * open and hang the test runner.
+ * open and hang the test runner. Removing a copy stops those workers and waits until they are gone first,
+ * and DVC's per-repository site cache is kept inside the copy, so a test leaves nothing behind.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -14,13 +15,13 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type FolderProcess, processesIn, removeFolder, waitUntilNoProcessIn } from "./folder-processes.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -35,6 +36,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A bound against a hung command, not a speed requirement: a queued four-experiment sweep took over 10 min
+ * on two cores busy with other work (load ~16), so the bound is generous.
+ */
+const COMMAND_TIMEOUT_MS = 45 * 60_000;
+
 /** Runs a command in `cwd`; output goes through files so leftover children cannot block the caller. */
 export function runCommand(
   cwd: string,
@@ -43,23 +50,26 @@ export function runCommand(
   options: RunOptions = {},
 ): CommandResult {
   const logs = mkdtempSync(join(tmpdir(), "poisonlab-cmd-"));
-  const outPath = join(logs, "stdout");
-  const errPath = join(logs, "stderr");
-  const out = openSync(outPath, "w");
-  const err = openSync(errPath, "w");
   try {
-    const result = spawnSync(command, args, {
-      cwd,
-      stdio: ["ignore", out, err],
-      env: { ...process.env, DVC_NO_ANALYTICS: "1", ...options.env },
-      timeout: options.timeoutMs ?? 10 * 60_000,
-    });
-    if (result.error) throw result.error;
-    return { status: result.status, stdout: readFileSync(outPath, "utf8"), stderr: readFileSync(errPath, "utf8") };
+    const outPath = join(logs, "stdout");
+    const errPath = join(logs, "stderr");
+    const out = openSync(outPath, "w");
+    const err = openSync(errPath, "w");
+    try {
+      const result = spawnSync(command, args, {
+        cwd,
+        stdio: ["ignore", out, err],
+        env: { ...process.env, DVC_NO_ANALYTICS: "1", ...options.env },
+        timeout: options.timeoutMs ?? COMMAND_TIMEOUT_MS,
+      });
+      if (result.error) throw result.error;
+      return { status: result.status, stdout: readFileSync(outPath, "utf8"), stderr: readFileSync(errPath, "utf8") };
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
   } finally {
-    closeSync(out);
-    closeSync(err);
-    rmSync(logs, { recursive: true, force: true });
+    removeFolder(logs);
   }
 }
 
@@ -67,7 +77,10 @@ export class TempRepo {
   constructor(readonly dir: string) {}
 
   run(command: string, args: readonly string[], options: RunOptions = {}): CommandResult {
-    return runCommand(this.dir, command, args, options);
+    // DVC keeps an index and hash cache per repository path under /var/tmp/dvc unless told otherwise:
+    // inside the copy it goes away with it (.dvc/tmp is git-ignored).
+    const env = { DVC_SITE_CACHE_DIR: this.path(".dvc", "tmp", "site-cache"), ...options.env };
+    return runCommand(this.dir, command, args, { ...options, env });
   }
 
   /** Runs a command and throws with its output when it fails. */
@@ -110,8 +123,44 @@ export class TempRepo {
     this.git(...GIT_IDENTITY, "commit", "-q", "-m", message);
   }
 
+  /** Stops DVC's queue workers and waits until no process works in the copy, then removes it. */
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    stopProcessesIn(this);
+    removeFolder(this.dir);
+  }
+}
+
+/** How long queue workers get to exit after `dvc queue stop --kill`, and after SIGKILL. */
+const WORKER_EXIT_TIMEOUT_MS = 60_000;
+const KILLED_EXIT_TIMEOUT_MS = 10_000;
+
+function describeProcesses(processes: readonly FolderProcess[]): string {
+  return processes.map(({ pid, command }) => `${pid} ${command}`).join("; ");
+}
+
+/**
+ * `dvc queue stop --kill` returns before its workers have exited, and a worker's watcher rewrites its pid
+ * and info files when the worker exits: so wait (bounded) until every process in the copy is gone. One
+ * still there after the wait is killed (and said so); one that survives even SIGKILL is an error.
+ */
+function stopProcessesIn(repo: TempRepo): void {
+  if (processesIn(repo.dir).length === 0) return;
+  repo.run("dvc", ["queue", "stop", "--kill"], { timeoutMs: WORKER_EXIT_TIMEOUT_MS });
+  const lingering = waitUntilNoProcessIn(repo.dir, WORKER_EXIT_TIMEOUT_MS);
+  if (lingering.length === 0) return;
+  process.stderr.write(
+    `temp repo: killing what still ran ${WORKER_EXIT_TIMEOUT_MS / 1000} s after dvc queue stop --kill: ${describeProcesses(lingering)}\n`,
+  );
+  for (const { pid } of lingering) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const survivors = waitUntilNoProcessIn(repo.dir, KILLED_EXIT_TIMEOUT_MS);
+  if (survivors.length > 0) {
+    throw new Error(`processes still running in ${repo.dir} after SIGKILL: ${describeProcesses(survivors)}`);
   }
 }
 
@@ -124,21 +173,33 @@ const GIT_IDENTITY = ["-c", "user.name=poisonlab tests", "-c", "user.email=tests
  */
 export function createTempRepo(): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "poisonlab-repo-"));
-  if (process.env.POISONLAB_TEST_FROM_HEAD === "1") {
-    const cloned = runCommand(tmpdir(), "git", ["clone", "-q", PROJECT_ROOT, dir]);
-    if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
-  } else {
-    copyWorkingTree(dir);
+  return removedOnFailure(dir, () => {
+    if (process.env.POISONLAB_TEST_FROM_HEAD === "1") {
+      const cloned = runCommand(tmpdir(), "git", ["clone", "-q", PROJECT_ROOT, dir]);
+      if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+    } else {
+      copyWorkingTree(dir);
+    }
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+    const repo = new TempRepo(dir);
+    if (process.env.POISONLAB_TEST_FROM_HEAD !== "1") {
+      repo.git("init", "-q", "-b", "main");
+      repo.commitAll("poisonlab test copy");
+    }
+    repo.git("config", "user.name", "poisonlab tests");
+    repo.git("config", "user.email", "tests@poisonlab.invalid");
+    return repo;
+  });
+}
+
+/** A copy that could not be set up is removed at once: the test's cleanup never sees it. */
+function removedOnFailure(dir: string, setUp: () => TempRepo): TempRepo {
+  try {
+    return setUp();
+  } catch (error) {
+    removeFolder(dir);
+    throw error;
   }
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  const repo = new TempRepo(dir);
-  if (process.env.POISONLAB_TEST_FROM_HEAD !== "1") {
-    repo.git("init", "-q", "-b", "main");
-    repo.commitAll("poisonlab test copy");
-  }
-  repo.git("config", "user.name", "poisonlab tests");
-  repo.git("config", "user.email", "tests@poisonlab.invalid");
-  return repo;
 }
 
 function copyWorkingTree(dir: string): void {
@@ -155,8 +216,10 @@ function copyWorkingTree(dir: string): void {
 /** Clones a temp repo (a real `git clone`), with node_modules linked the same way. */
 export function cloneTempRepo(source: TempRepo): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "poisonlab-clone-"));
-  const cloned = runCommand(tmpdir(), "git", [...GIT_IDENTITY, "clone", "-q", source.dir, dir]);
-  if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  return new TempRepo(dir);
+  return removedOnFailure(dir, () => {
+    const cloned = runCommand(tmpdir(), "git", [...GIT_IDENTITY, "clone", "-q", source.dir, dir]);
+    if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+    return new TempRepo(dir);
+  });
 }
