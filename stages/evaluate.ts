@@ -2,7 +2,7 @@
 import { evaluate } from "./core/evaluation.ts";
 import { stableJson } from "./core/format.ts";
 import { manifestFile, parseManifestFile } from "./core/manifest-file.ts";
-import { loadModel } from "./core/model.ts";
+import { loadModelFile } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
@@ -16,12 +16,13 @@ const manifestCounts = manifestFile.pick({ rows_in: true, rows_out: true, rows_p
 
 await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
-  const test = await readTable(PATHS.test);
-  const classifier = loadModel(readJson(PATHS.model), PATHS.model);
+  // The model carries the schema it was trained on: the test split is encoded with it.
+  const { classifier, schema } = loadModelFile(readJson(PATHS.model), PATHS.model);
+  const test = await readTable(PATHS.test, schema);
   const counts = parseManifestFile(readJson(PATHS.manifest), PATHS.manifest, manifestCounts);
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
-  const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`)).rows;
-  const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
+  const poisonedTest = poisonRows(test, poison, createRng(`${poison.seed}/test`), schema).rows;
+  const { metrics, confusion } = evaluate(classifier, schema, test, poisonedTest, counts);
   writeOutputs({ [PATHS.metrics]: stableJson(metrics), [PATHS.confusion]: stableJson(confusion) });
   console.log(
     `evaluate: clean-test accuracy ${metrics.accuracy.toFixed(3)}, on poisoned test ${metrics.accuracy_on_poisoned_test.toFixed(3)} -> ${PATHS.metrics}`,

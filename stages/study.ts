@@ -1,7 +1,8 @@
 // Stage study: degradation across poison levels and learning curves, repeated over many seeds.
-import { parseTable } from "./core/dataset.ts";
+import { IRIS_CHOICE } from "./core/data-source.ts";
 import { stableJson } from "./core/format.ts";
 import { studyParams } from "./core/params.ts";
+import { loadDataset } from "./core/raw-table.ts";
 import { forestFit } from "./core/study/fit.ts";
 import { degradationPlot, learningCurvePlot, studyMetrics } from "./core/study/outputs.ts";
 import { runStudy } from "./core/study/run-study.ts";
@@ -14,9 +15,9 @@ import { runStage } from "./shell/run-stage.ts";
 
 await runStage("study", () => {
   const params = loadParams("study", studyParams);
-  const iris = parseTable(readText(PATHS.raw), PATHS.raw);
+  const iris = loadDataset(readText(PATHS.iris), PATHS.iris, IRIS_CHOICE);
   const synthetic = fitSynthetic(iris);
-  const results = runStudy(iris, params, forestFit(params.forest), synthetic, progressPrinter("study"));
+  const results = runStudy(iris, params, forestFit(params.forest, iris.schema), synthetic, progressPrinter("study"));
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),

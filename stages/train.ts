@@ -3,6 +3,7 @@ import { modelFileText } from "./core/model.ts";
 import { trainParams } from "./core/params.ts";
 import { writeTextStreamed } from "./shell/atomic-streams.ts";
 import { readMatrix } from "./shell/csv-stream.ts";
+import { readSchema } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
@@ -10,8 +11,9 @@ import { trainModelOnThreads } from "./shell/train-model.ts";
 
 await runStage("train", async () => {
   const params = loadParams("train", trainParams);
-  const data = await readMatrix(PATHS.trainSanitized);
-  const { model, threads } = await trainModelOnThreads(data, params);
+  const schema = readSchema(PATHS.schema);
+  const data = await readMatrix(PATHS.trainSanitized, schema);
+  const { model, threads } = await trainModelOnThreads(data, params, schema);
   // Not rounded: split thresholds must stay exact. The engines are deterministic (for any thread count),
   // so the bytes are stable. Written tree by tree: a forest on a million rows is tens of megabytes.
   await writeTextStreamed(PATHS.model, modelFileText(model));

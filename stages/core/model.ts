@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { CLASSES, FEATURES, type Row } from "./dataset.ts";
+import type { Row, Schema } from "./dataset.ts";
 import { StageError } from "./errors.ts";
 import { loadPoisonlabForest, trainPoisonlabForest } from "./forest/engine.ts";
 import { type FeatureMatrix, matrixFromRows, matrixRows } from "./forest/matrix.ts";
 import { loadMljsForest, trainMljsForest } from "./forest-mljs.ts";
 import { type TrainParams, trainParams } from "./params.ts";
+import { schemaShape } from "./schema-file.ts";
 
 /** What every engine gives downstream stages: class probabilities as averaged tree votes. */
 export interface Classifier {
@@ -13,39 +14,40 @@ export interface Classifier {
 }
 
 export const MODEL_FORMAT = "poisonlab-model";
-export const MODEL_VERSION = 1;
+// Version 2 carries the data set's schema: feature kinds and categories, the label column and its classes.
+export const MODEL_VERSION = 2;
 
 /** The versioned model file: an envelope that says which engine wrote the forest and with which params. */
 const modelFile = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   engine: trainParams.shape.engine,
-  features: z.array(z.string()),
-  classes: z.array(z.string()),
+  ...schemaShape,
   params: trainParams,
   forest: z.unknown(),
 });
 export type ModelFile = z.infer<typeof modelFile>;
 
 /** Trains the engine that params.engine names, in this thread, on rows or on a column matrix. */
-export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams): ModelFile {
+export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams, schema: Schema): ModelFile {
   if (params.engine === "poisonlab-forest") {
-    const matrix = "columns" in data ? data : matrixFromRows(data, CLASSES.length);
-    return wrapModel(params, trainPoisonlabForest(matrix, params));
+    const matrix = "columns" in data ? data : matrixFromRows(data, schema.classes.length);
+    return wrapModel(params, schema, trainPoisonlabForest(matrix, params));
   }
   const features = "columns" in data ? matrixRows(data) : data.map((row) => row.features);
   const labels = "columns" in data ? Array.from(data.labels) : data.map((row) => row.label);
-  return wrapModel(params, trainMljsForest(features, labels, params));
+  return wrapModel(params, schema, trainMljsForest(features, labels, params));
 }
 
-/** The envelope around an engine's forest (its JSON value, or an object with toJSON). */
-export function wrapModel(params: TrainParams, forest: unknown): ModelFile {
+/** The envelope around an engine's forest (its JSON value, or an object with toJSON), with the data's schema. */
+export function wrapModel(params: TrainParams, schema: Schema, forest: unknown): ModelFile {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     engine: params.engine,
-    features: [...FEATURES],
-    classes: [...CLASSES],
+    features: schema.features,
+    label: schema.label,
+    classes: schema.classes,
     params,
     forest,
   };
@@ -70,15 +72,19 @@ function hasJsonChunks(value: unknown): value is { jsonChunks(): Iterable<string
 }
 
 export function loadModel(value: unknown, source: string): Classifier {
+  return loadModelFile(value, source).classifier;
+}
+
+/** The classifier in a model file, and the schema it was trained on: prediction encodes data with it. */
+export function loadModelFile(value: unknown, source: string): { classifier: Classifier; schema: Schema } {
   const parsed = modelFile.safeParse(value);
   if (!parsed.success) {
     throw new StageError(`${source}: not a ${MODEL_FORMAT} v${MODEL_VERSION} file:\n${z.prettifyError(parsed.error)}`);
   }
-  if (parsed.data.classes.join(",") !== CLASSES.join(",") || parsed.data.features.join(",") !== FEATURES.join(",")) {
-    throw new StageError(`${source}: the model was trained on other columns or classes than this pipeline's`);
-  }
-  const { engine, forest, classes } = parsed.data;
-  return engine === "poisonlab-forest" ? loadPoisonlabForest(forest, source) : loadMljsForest(forest, classes.length);
+  const { engine, forest, features, label, classes } = parsed.data;
+  const classifier =
+    engine === "poisonlab-forest" ? loadPoisonlabForest(forest, source) : loadMljsForest(forest, classes.length);
+  return { classifier, schema: { features, label, classes } };
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
+import { parseSchemaFile } from "../core/schema-file.ts";
 
 /** Reads a text file; a missing or unreadable file is a StageError naming it. */
 export function readText(path: string): string {
@@ -41,4 +43,9 @@ export function writeOutputs(files: Record<string, string>): void {
     throw error;
   }
   for (const [temporary, path] of staged) renameSync(temporary, path);
+}
+
+/** The data set's schema that prepare wrote (data/prepared/schema.json). */
+export function readSchema(path: string): Schema {
+  return parseSchemaFile(readJson(path), path);
 }

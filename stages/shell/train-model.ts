@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { forestSettings, threadsWorthUsing } from "../core/forest/engine.ts";
 import { ForestFile } from "../core/forest/forest-file.ts";
@@ -17,12 +18,13 @@ export const THREADS_VARIABLE = "POISONLAB_THREADS";
 export async function trainModelOnThreads(
   matrix: FeatureMatrix,
   params: TrainParams,
+  schema: Schema,
 ): Promise<{ model: ModelFile; threads: number }> {
   const threads =
     params.engine === "poisonlab-forest" ? threadsWorthUsing(matrix.rowCount, params.n_estimators, threadLimit()) : 1;
-  if (threads === 1) return { model: trainModel(matrix, params), threads };
+  if (threads === 1) return { model: trainModel(matrix, params, schema), threads };
   const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads);
-  return { model: wrapModel(params, new ForestFile(forest)), threads };
+  return { model: wrapModel(params, schema, new ForestFile(forest)), threads };
 }
 
 function threadLimit(): number {

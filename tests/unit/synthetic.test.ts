@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable, type Row } from "../../stages/core/dataset.ts";
+import type { Row } from "../../stages/core/dataset.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import {
   choleskyFactor,
@@ -10,9 +9,9 @@ import {
   fitSynthetic,
   syntheticTables,
 } from "../../stages/core/synthetic.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
+import { IRIS } from "../support/iris.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 
 function meanOf(rows: readonly Row[], label: number): number[] {
   const members = rows.filter((row) => row.label === label);
@@ -46,14 +45,14 @@ describe("synthetic IRIS-like data", () => {
   });
 
   it("fits each class's mean from the raw rows", () => {
-    const gaussians = fitClassGaussians(iris, 3);
+    const gaussians = fitClassGaussians(IRIS).classes;
     for (const label of [0, 1, 2]) {
       for (const [f, value] of gaussians[label]!.mean.entries())
         assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 1e-12);
     }
   });
 
-  const sample = fitSynthetic(iris)(30_000, createRng(1));
+  const sample = fitSynthetic(IRIS)(30_000, createRng(1));
 
   it("samples rows whose class means and covariances are IRIS's", () => {
     for (const label of [0, 1, 2]) {
@@ -87,14 +86,14 @@ describe("synthetic IRIS-like data", () => {
   });
 
   it("is the same for the same seed and different for another", () => {
-    const sampler = fitSynthetic(iris);
+    const sampler = fitSynthetic(IRIS);
     assert.deepEqual(sampler(50, createRng(7)), sampler(50, createRng(7)));
     assert.notDeepEqual(sampler(50, createRng(7)), sampler(50, createRng(8)));
   });
 
   it("splits like stratifiedSplit: exactly round(test_size x class size) test rows of each class", () => {
     assert.deepEqual(classSizes(10, 3), [4, 3, 3]);
-    const tables = syntheticTables(iris, 1001, 0.2, createRng(1), createRng(2));
+    const tables = syntheticTables(IRIS, 1001, 0.2, createRng(1), createRng(2));
     const rows = [...tables.rows];
     assert.deepEqual(tables.sizes, [800, 201]); // classes of 334, 334, 333 rows: 67 test rows each
     for (const [label, size] of classSizes(1001, 3).entries()) {

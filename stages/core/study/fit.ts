@@ -1,5 +1,5 @@
 import { trainClassifier } from "../classifier.ts";
-import type { Row } from "../dataset.ts";
+import type { Row, Schema } from "../dataset.ts";
 import type { Classifier } from "../model.ts";
 import type { TrainParams } from "../params.ts";
 
@@ -10,6 +10,6 @@ export type Fit = (rows: readonly Row[], seed: number) => Classifier;
 export type Progress = (done: number, total: number) => void;
 
 /** A forest with fixed settings whose seed each fit chooses (the studies derive one per repeat). */
-export function forestFit(settings: Omit<TrainParams, "seed">): Fit {
-  return (rows, seed) => trainClassifier(rows, { ...settings, seed });
+export function forestFit(settings: Omit<TrainParams, "seed">, schema: Schema): Fit {
+  return (rows, seed) => trainClassifier(rows, { ...settings, seed }, schema);
 }

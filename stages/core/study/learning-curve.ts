@@ -1,4 +1,4 @@
-import type { Row } from "../dataset.ts";
+import type { Row, Schema } from "../dataset.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
@@ -12,6 +12,8 @@ export interface CurveSpec {
   repeats: number;
   rates: readonly number[];
   sizes: readonly number[];
+  /** The schema of the source's rows (its classes are what label_flip flips among). */
+  schema: Schema;
 }
 
 /** Where a repeat's rows come from: a pool to draw training rows from (at least the largest size) and a clean test set. */
@@ -43,6 +45,7 @@ export function runLearningCurve(source: CurveSource, spec: CurveSpec, fit: Fit,
         train,
         { method: "label_flip", rate: point.rate },
         createRng(deriveSeed(spec.seed, "curve-poison", repeat)),
+        spec.schema,
       ).rows;
       const classifier = fit(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
       const predicted = predictLabels(

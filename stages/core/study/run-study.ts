@@ -1,4 +1,4 @@
-import { CLASSES, type Row } from "../dataset.ts";
+import type { Dataset, Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { PoisonMethod } from "../poison.ts";
 import { createRng, type Rng } from "../rng.ts";
@@ -9,7 +9,7 @@ import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
 import { deriveSeed } from "./seeds.ts";
 
-/** Draws rows from the synthetic IRIS-like source. */
+/** Draws rows from the synthetic source: rows of the study data's schema. */
 export type SyntheticSampler = (count: number, rng: Rng) => Row[];
 
 export interface StudySpec {
@@ -30,12 +30,14 @@ export interface StudySpec {
 
 /** The degradation study on IRIS and the learning curves on IRIS and on synthetic data, from one seed. */
 export function runStudy(
-  iris: readonly Row[],
+  data: Dataset,
   spec: StudySpec,
   fit: Fit,
   synthetic: SyntheticSampler,
   progress?: Progress,
 ): StudyResults {
+  const iris = data.rows;
+  const classCount = data.schema.classes.length;
   const trainRows = stratifiedSplit(iris, spec.test_size, createRng(0)).train.length; // does not depend on the seed
   if (Math.max(...spec.curves.iris_sizes) > trainRows) {
     throw new StageError(
@@ -48,7 +50,7 @@ export function runStudy(
   let offset = 0;
   const report: Progress = (done) => progress?.(offset + done, total);
 
-  const degradation = runDegradation(iris, spec, fit, report);
+  const degradation = runDegradation(data, spec, fit, report);
   offset += degradationUnits;
 
   const irisSource: CurveSource = (repeat) => {
@@ -59,7 +61,7 @@ export function runStudy(
     );
     return { pool: train, test };
   };
-  const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
+  const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates, schema: data.schema };
   const irisCurve = runLearningCurve(irisSource, { ...curveSpec, sizes: spec.curves.iris_sizes }, fit, report);
   offset += curveUnits * spec.curves.iris_sizes.length;
 
@@ -85,10 +87,10 @@ export function runStudy(
     degradation,
     curves: { iris: irisCurve, synthetic: syntheticCurve },
     rows_needed: {
-      iris: rowsNeededTable(irisCurve, target, CLASSES.length),
-      synthetic: rowsNeededTable(syntheticCurve, target, CLASSES.length),
+      iris: rowsNeededTable(irisCurve, target, classCount),
+      synthetic: rowsNeededTable(syntheticCurve, target, classCount),
     },
     target_accuracy: target,
-    class_count: CLASSES.length,
+    class_count: classCount,
   };
 }
