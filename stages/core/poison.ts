@@ -27,10 +27,23 @@ export function poisonCount(n: number, rate: number): number {
   return Math.round(rate * n);
 }
 
-/** What an attack needs besides the rows: how many, an rng, and draws of random features and labels. */
+/**
+ * The table an attack reads: its rows by index, and each feature's [min, max]. Rows in memory are one such
+ * table (rowsTable); the poison stage reads a million-row file as columns (a FeatureMatrix) instead.
+ */
+export interface PoisonInput {
+  length: number;
+  row(index: number): Row;
+  ranges: ReadonlyArray<[number, number]>;
+}
+
+export function rowsTable(rows: readonly Row[], featureCount: number): PoisonInput {
+  return { length: rows.length, row: (index) => rows[index] as Row, ranges: featureRanges(rows, featureCount) };
+}
+
+/** What an attack needs besides the table: how many rows, an rng, and draws of random features and labels. */
 interface AttackContext {
-  input: readonly Row[];
-  rows: Row[];
+  input: PoisonInput;
   count: number;
   rng: Rng;
   randomFeatures: () => number[];
@@ -48,12 +61,11 @@ const ATTACKS: Record<PoisonMethod, Attack> = {
     })),
   feature_noise: (context) =>
     rewriteRows(context, (before) => ({ features: context.randomFeatures(), label: before.label })),
-  inject: ({ rows, count, rng, randomFeatures, classCount }) => {
+  inject: ({ input, count, rng, randomFeatures, classCount }) => {
     const poisoned: PoisonedRow[] = [];
     for (let i = 0; i < count; i++) {
       const after = { features: randomFeatures(), label: randomInt(rng, classCount) };
-      poisoned.push({ row: rows.length, before: null, after });
-      rows.push(after);
+      poisoned.push({ row: input.length + i, before: null, after });
     }
     return poisoned;
   },
@@ -67,31 +79,42 @@ const ATTACKS: Record<PoisonMethod, Attack> = {
  * label is uniform among the schema's classes.
  */
 export function poisonRows(input: readonly Row[], spec: PoisonSpec, rng: Rng, schema: Schema): PoisonResult {
-  const ranges = featureRanges(input, schema.features.length);
+  const poisoned = planPoison(rowsTable(input, schema.features.length), spec, rng, schema);
+  const rows = input.map((row) => ({ features: [...row.features], label: row.label }));
+  for (const { row, after } of poisoned) {
+    if (row < rows.length) rows[row] = after;
+    else rows.push(after);
+  }
+  return { rows, poisoned };
+}
+
+/**
+ * The attack on a table, as the rows it touches: a rewritten row keeps its index, an injected row is numbered
+ * after the table's last (in the order appended). poisonRows applies them; the poison stage streams them.
+ */
+export function planPoison(input: PoisonInput, spec: PoisonSpec, rng: Rng, schema: Schema): PoisonedRow[] {
+  const { ranges } = input;
   const randomFeatures = (): number[] =>
     schema.features.map((column, f) => {
       if (column.kind === "categorical") return randomInt(rng, column.categories.length);
       const [low, high] = ranges[f] as [number, number];
       return round6(randomUniform(rng, low, high));
     });
-  const rows = input.map((row) => ({ features: [...row.features], label: row.label }));
   const context = {
     input,
-    rows,
     count: poisonCount(input.length, spec.rate),
     rng,
     randomFeatures,
     classCount: schema.classes.length,
   };
-  return { rows, poisoned: ATTACKS[spec.method](context) };
+  return ATTACKS[spec.method](context);
 }
 
 /** Rewrites `count` rows chosen without replacement, in file order. */
-function rewriteRows({ input, rows, count, rng }: AttackContext, rewrite: (before: Row) => Row): PoisonedRow[] {
+function rewriteRows({ input, count, rng }: AttackContext, rewrite: (before: Row) => Row): PoisonedRow[] {
   return sampleIndices(rng, input.length, count).map((index) => {
-    const before = input[index] as Row;
+    const before = input.row(index);
     const after = rewrite(before);
-    rows[index] = after;
     return { row: index, before: { features: [...before.features], label: before.label }, after };
   });
 }
@@ -116,7 +139,7 @@ export interface PoisonManifest {
 export function buildManifest(
   spec: PoisonSpec & { seed: number },
   rowsIn: number,
-  result: PoisonResult,
+  poisoned: readonly PoisonedRow[],
   schema: Schema,
 ): PoisonManifest {
   return {
@@ -124,9 +147,9 @@ export function buildManifest(
     rate: spec.rate,
     seed: spec.seed,
     rows_in: rowsIn,
-    rows_out: result.rows.length,
-    rows_poisoned: result.poisoned.length,
-    rows: result.poisoned.map(({ row, before, after }) => ({
+    rows_out: rowsIn + poisoned.filter(({ before }) => before === null).length,
+    rows_poisoned: poisoned.length,
+    rows: poisoned.map(({ row, before, after }) => ({
       row,
       before: before === null ? null : describeRow(schema, before),
       after: describeRow(schema, after),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Schema } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { accuracy } from "../../stages/core/metrics.ts";
-import { loadModel, predictLabels, trainModel } from "../../stages/core/model.ts";
+import { loadModel, loadModelFile, predictLabels, trainModel } from "../../stages/core/model.ts";
 import type { TrainParams } from "../../stages/core/params.ts";
 import { IRIS, IRIS_SCHEMA } from "../support/iris.ts";
 
@@ -59,5 +60,28 @@ describe("ml-random-forest behind the model interface", () => {
         return true;
       },
     );
+  });
+});
+
+describe("the model file's schema", () => {
+  it("carries the data's feature kinds, categories, label and classes, and gives them back on load", () => {
+    const schema: Schema = {
+      features: [
+        { name: "colour", kind: "categorical", categories: ["black", "white"] },
+        { name: "weight", kind: "numeric" },
+      ],
+      label: "kind",
+      classes: ["bird", "cat", "dog", "fish"],
+    };
+    const rows = Array.from({ length: 40 }, (_, i) => ({ features: [i % 2, i % 4], label: i % 4 }));
+    for (const engine of ["ml-random-forest", "poisonlab-forest"] as const) {
+      const model = roundTrip(trainModel(rows, { ...params, engine, max_features: null }, schema));
+      assert.equal(model.version, 2);
+      const loaded = loadModelFile(model, "model.json");
+      assert.deepEqual(loaded.schema, schema);
+      assert.equal(loaded.classifier.probabilities([[0, 3]])[0]?.length, 4);
+      // An unseen category's code (one past the last) is predicted like any other value.
+      assert.equal(predictLabels(loaded.classifier, [[2, 1]]).length, 1);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { featureRanges, type Row } from "../../stages/core/dataset.ts";
+import { featureRanges, type Row, type Schema } from "../../stages/core/dataset.ts";
 import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
 import { buildManifest, POISON_METHODS, poisonCount, poisonRows } from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
@@ -113,7 +113,12 @@ describe("every method", () => {
 describe("buildManifest", () => {
   it("records counts and each touched row before and after", () => {
     const result = poisonRows(clean, { method: "label_flip", rate: 0.05 }, createRng(1), IRIS_SCHEMA);
-    const manifest = buildManifest({ method: "label_flip", rate: 0.05, seed: 1 }, clean.length, result, IRIS_SCHEMA);
+    const manifest = buildManifest(
+      { method: "label_flip", rate: 0.05, seed: 1 },
+      clean.length,
+      result.poisoned,
+      IRIS_SCHEMA,
+    );
     assert.equal(manifest.rows_in, 120);
     assert.equal(manifest.rows_out, 120);
     assert.equal(manifest.rows_poisoned, 6);
@@ -128,7 +133,9 @@ describe("the manifest file as later stages read it", () => {
   it("parses what buildManifest writes, and names the file when it is not a manifest", () => {
     const result = poisonRows(clean, { method: "inject", rate: 0.1 }, createRng(2), IRIS_SCHEMA);
     const written = JSON.parse(
-      JSON.stringify(buildManifest({ method: "inject", rate: 0.1, seed: 2 }, clean.length, result, IRIS_SCHEMA)),
+      JSON.stringify(
+        buildManifest({ method: "inject", rate: 0.1, seed: 2 }, clean.length, result.poisoned, IRIS_SCHEMA),
+      ),
     );
     const read = parseManifestFile(written, "manifest.json", manifestFile);
     assert.deepEqual([read.rows_in, read.rows_out, read.rows_poisoned, read.rows.length], [120, 132, 12, 12]);
@@ -136,5 +143,43 @@ describe("the manifest file as later stages read it", () => {
       () => parseManifestFile({ rows_in: 1 }, "data/poisoned/manifest.json", manifestFile),
       /StageError: data\/poisoned\/manifest\.json: not a poison manifest/,
     );
+  });
+});
+
+describe("attacks on a schema with categorical features and other classes", () => {
+  const schema: Schema = {
+    features: [
+      { name: "size", kind: "numeric" },
+      { name: "colour", kind: "categorical", categories: ["blue", "green", "red"] },
+    ],
+    label: "kind",
+    classes: ["a", "b", "c", "d", "e"],
+  };
+  const table: Row[] = Array.from({ length: 100 }, (_, i) => ({ features: [10 + (i % 10), i % 2], label: i % 5 }));
+
+  it("feature_noise draws a categorical feature among the schema's categories, a numeric one within its range", () => {
+    const { poisoned } = poisonRows(table, { method: "feature_noise", rate: 1 }, createRng(1), schema);
+    const colours = new Set(poisoned.map(({ after }) => after.features[1]));
+    assert.deepEqual([...colours].sort(), [0, 1, 2], "every category drawn, including one no row held");
+    for (const { after } of poisoned) {
+      assert.ok(Number.isInteger(after.features[1]));
+      assert.ok((after.features[0] as number) >= 10 && (after.features[0] as number) <= 19);
+    }
+  });
+
+  it("label_flip and inject draw among the data's classes", () => {
+    const flipped = poisonRows(table, { method: "label_flip", rate: 1 }, createRng(2), schema).poisoned;
+    assert.deepEqual([...new Set(flipped.map(({ after }) => after.label))].sort(), [0, 1, 2, 3, 4]);
+    for (const { before, after } of flipped) assert.notEqual(after.label, before?.label);
+    const injected = poisonRows(table, { method: "inject", rate: 0.5 }, createRng(3), schema).poisoned;
+    assert.ok(injected.every(({ after }) => after.label >= 0 && after.label < 5));
+  });
+
+  it("the manifest names categories and classes", () => {
+    const result = poisonRows(table, { method: "inject", rate: 0.02 }, createRng(4), schema);
+    const manifest = buildManifest({ method: "inject", rate: 0.02, seed: 4 }, table.length, result.poisoned, schema);
+    const after = manifest.rows[0]?.after ?? {};
+    assert.ok(["blue", "green", "red"].includes(after.colour as string));
+    assert.ok(["a", "b", "c", "d", "e"].includes(after.kind as string));
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Row } from "../../stages/core/dataset.ts";
+import type { Row, Schema } from "../../stages/core/dataset.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import {
   choleskyFactor,
@@ -101,5 +101,32 @@ describe("synthetic IRIS-like data", () => {
       assert.equal(test, Math.round(0.2 * size), `class ${label}`);
     }
     assert.equal(rows.filter(({ table }) => table === 0).length, tables.sizes[0]);
+  });
+});
+
+describe("synthetic data fitted to any data set", () => {
+  it("draws categorical features with each class's frequencies, numeric ones from its Gaussian", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      // class 0 is always "x"; class 1 is "y" three times in four
+      features: [i % 2 === 0 ? 0 : i % 8 === 1 ? 0 : 1, (i % 2) * 100 + (i % 7)],
+      label: i % 2,
+    }));
+    const schema: Schema = {
+      features: [
+        { name: "c", kind: "categorical", categories: ["x", "y"] },
+        { name: "n", kind: "numeric" },
+      ],
+      label: "k",
+      classes: ["zero", "one"],
+    };
+    const sample = fitSynthetic({ schema, rows })(4000, createRng(3));
+    const share = (label: number) => {
+      const members = sample.filter((row) => row.label === label);
+      return members.filter((row) => row.features[0] === 1).length / members.length;
+    };
+    assert.equal(share(0), 0);
+    assert.ok(Math.abs(share(1) - 0.75) < 0.05, `share ${share(1)}`);
+    const ones = sample.filter((row) => row.label === 1).map((row) => row.features[1] as number);
+    assert.ok(Math.abs(ones.reduce((a, b) => a + b, 0) / ones.length - 103) < 1);
   });
 });

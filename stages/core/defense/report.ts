@@ -49,12 +49,13 @@ export function sanitizeMetrics(params: DefenseParams, detection: Detection, man
 
 /**
  * data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. With no
- * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory.
+ * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory, so
+ * `rows` may then be empty.
  */
 export function flagsFile(params: DefenseParams, schema: Schema, rows: readonly Row[], detection: Detection) {
   return {
     method: params.method,
-    rows: rows.length,
+    rows: detection.flags.length,
     flagged: detection.flags.filter(Boolean).length,
     scores: (detection.detectors.length === 0 ? [] : rows).map((row, i) => ({
       row: i,
