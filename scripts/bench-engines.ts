@@ -17,15 +17,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseTable } from "../stages/core/dataset.ts";
+import { IRIS_CHOICE } from "../stages/core/data-source.ts";
+import { headerOf } from "../stages/core/dataset.ts";
 import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.ts";
 import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
 import { loadModel, predictLabels, trainModel } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
+import { loadDataset } from "../stages/core/raw-table.ts";
 import { createRng, subSeed } from "../stages/core/rng.ts";
 import { stratifiedSplit } from "../stages/core/split.ts";
 import { splitTables, syntheticTables } from "../stages/core/synthetic.ts";
-import { readMatrix, readTable, writeTables } from "../stages/shell/csv-stream.ts";
+import { readMatrix, readTable, taggedRecords, writeTables } from "../stages/shell/csv-stream.ts";
 import { trainForestInThreads } from "../stages/shell/forest-pool.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -130,16 +132,23 @@ async function main(options: Options): Promise<void> {
     writeFileSync(options.json, `${JSON.stringify({ options, started, ended, results }, null, 1)}\n`);
 }
 
+/** IRIS's schema: the benchmark's data are IRIS or IRIS-like. */
+const IRIS_SCHEMA = loadDataset(
+  readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"),
+  "data/raw/iris.csv",
+  IRIS_CHOICE,
+).schema;
+
 /** The pipeline's prepare output for n rows: IRIS itself at 150, synthetic IRIS-like rows otherwise. */
 async function writeData(folder: string, size: number) {
-  const iris = parseTable(readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"), "data/raw/iris.csv");
+  const iris = loadDataset(readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"), "data/raw/iris.csv", IRIS_CHOICE);
   const tables =
     size === 150
-      ? splitTables(stratifiedSplit(iris, 0.2, createRng(42)))
+      ? splitTables(stratifiedSplit(iris.rows, 0.2, createRng(42)))
       : syntheticTables(iris, size, 0.2, createRng(subSeed(42, "synthetic")), createRng(42));
   const train = join(folder, `train-${size}.csv`);
   const test = join(folder, `test-${size}.csv`);
-  await writeTables([train, test], tables.rows);
+  await writeTables([train, test], headerOf(iris.schema), taggedRecords(iris.schema, tables.rows));
   return { train, test, trainRows: tables.sizes[0], testRows: tables.sizes[1] };
 }
 
@@ -191,8 +200,8 @@ async function measureNodeEngine(
     min_samples_leaf: 1,
     seed,
   };
-  const matrix = await readMatrix(train);
-  const testRows = await readTable(test);
+  const matrix = await readMatrix(train, IRIS_SCHEMA);
+  const testRows = await readTable(test, IRIS_SCHEMA);
   const actual = testRows.map((row) => row.label);
   const testColumns = [0, 1, 2, 3].map((f) => Float64Array.from(testRows, (row) => row.features[f] as number));
   const fitSeconds: number[] = [];
@@ -202,7 +211,11 @@ async function measureNodeEngine(
     const start = performance.now();
     switch (engine) {
       case "ml-random-forest": {
-        const model = trainModel(matrix, { ...params, engine: "ml-random-forest", min_samples_leaf: undefined });
+        const model = trainModel(
+          matrix,
+          { ...params, engine: "ml-random-forest", min_samples_leaf: undefined },
+          IRIS_SCHEMA,
+        );
         fitSeconds.push((performance.now() - start) / 1000);
         const classifier = loadModel(model, "in memory");
         predict = () =>

@@ -7,10 +7,11 @@
 // the true contamination. The detectors' other knobs come from params.yaml's defense section.
 import { parseArgs } from "node:util";
 import { seededForest } from "../stages/core/classifier.ts";
-import { parseTable } from "../stages/core/dataset.ts";
+import { IRIS_CHOICE } from "../stages/core/data-source.ts";
 import { type Detector, detectorsOf } from "../stages/core/defense/methods.ts";
 import { defenseParams, studyParams, type TrainParams } from "../stages/core/params.ts";
 import { POISON_METHODS, type PoisonMethod } from "../stages/core/poison.ts";
+import { loadDataset } from "../stages/core/raw-table.ts";
 import { defenseTable } from "../stages/core/report/defense-section.ts";
 import { type DefenseVariant, runDefenseStudy } from "../stages/core/study/defenses.ts";
 import { readText } from "../stages/shell/files.ts";
@@ -46,7 +47,10 @@ const forests: Record<string, ForestSettings> = {
   [`leaf ${args.leaf}`]: { ...plain, engine: "poisonlab-forest", min_samples_leaf: Number(args.leaf) },
   [`depth ${args["max-depth"]}`]: { ...plain, max_depth: Number(args["max-depth"]) },
 };
-const seededForests = Object.fromEntries(Object.entries(forests).map(([name, params]) => [name, seededForest(params)]));
+const iris = loadDataset(readText(PATHS.iris), PATHS.iris, IRIS_CHOICE);
+const seededForests = Object.fromEntries(
+  Object.entries(forests).map(([name, params]) => [name, seededForest(params, iris.schema)]),
+);
 
 /** Which defenses run on which forest; the same forest gives the label check's probabilities and the final model. */
 const COMBINATIONS: Record<string, Array<Detector[]>> = {
@@ -71,7 +75,6 @@ const spec = {
   rates: args.rates.split(",").map(Number),
   detector,
 };
-const iris = parseTable(readText(PATHS.raw), PATHS.raw);
 const cells = runDefenseStudy(iris, spec, seededForests, variants, progressPrinter("measure-defenses", "data sets"));
 console.log(
   `Defenses on IRIS: ${spec.repeats} seeds, ${args.trees} trees; mean [95 % t-interval]. Forests: default = ml-random-forest,`,

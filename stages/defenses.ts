@@ -1,9 +1,10 @@
 // Stage defenses: every defense against every attack over the study's repeats, scored against the ground truth.
 
 import { seededForest } from "./core/classifier.ts";
-import { parseTable } from "./core/dataset.ts";
+import { IRIS_CHOICE } from "./core/data-source.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
+import { loadDataset } from "./core/raw-table.ts";
 import { defenseMetrics, defenseSummary } from "./core/study/defense-outputs.ts";
 import { runDefenseStudy, STUDY_DEFENSES } from "./core/study/defenses.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
@@ -15,10 +16,13 @@ import { runStage } from "./shell/run-stage.ts";
 await runStage("defenses", () => {
   const study = loadParams("study", studyParams);
   const detector = loadParams("defense", defenseParams);
-  const iris = parseTable(readText(PATHS.raw), PATHS.raw);
+  const iris = loadDataset(readText(PATHS.iris), PATHS.iris, IRIS_CHOICE);
   const forests = {
-    plain: seededForest(study.forest),
-    regularised: seededForest({ ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf }),
+    plain: seededForest(study.forest, iris.schema),
+    regularised: seededForest(
+      { ...study.forest, min_samples_leaf: study.defenses.regularised_min_samples_leaf },
+      iris.schema,
+    ),
   };
   const spec = { ...study, rates: study.defenses.rates, detector };
   const cells = runDefenseStudy(iris, spec, forests, STUDY_DEFENSES, progressPrinter("defenses", "poisoned data sets"));

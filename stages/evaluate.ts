@@ -2,7 +2,7 @@
 import { evaluate, headlineMetrics } from "./core/evaluation.ts";
 import { stableJson } from "./core/format.ts";
 import { parseCheckedManifest } from "./core/manifest-file.ts";
-import { loadModel } from "./core/model.ts";
+import { loadModelFile } from "./core/model.ts";
 import { poisonParams } from "./core/params.ts";
 import { poisonRows } from "./core/poison.ts";
 import { createRng, subSeed } from "./core/rng.ts";
@@ -14,13 +14,14 @@ import { runStage } from "./shell/run-stage.ts";
 
 await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
-  const test = await readTable(PATHS.test);
-  const classifier = loadModel(readJson(PATHS.model), PATHS.model, test[0]?.features.length);
+  // The model carries the schema it was trained on: the test split is encoded with it.
+  const { classifier, schema } = loadModelFile(readJson(PATHS.model), PATHS.model);
+  const test = await readTable(PATHS.test, schema);
   const { rows_in, rows_out, rows_poisoned } = parseCheckedManifest(readJson(PATHS.manifest), PATHS.manifest, poison);
   const counts = { rows_in, rows_out, rows_poisoned };
   // The test copy gets the same attack from its own seed, as if the whole data set had been poisoned.
-  const poisonedTest = poisonRows(test, poison, createRng(subSeed(poison.seed, "test"))).rows;
-  const { metrics, confusion } = evaluate(classifier, test, poisonedTest, counts);
+  const poisonedTest = poisonRows(test, poison, createRng(subSeed(poison.seed, "test")), schema).rows;
+  const { metrics, confusion } = evaluate(classifier, schema, test, poisonedTest, counts);
   writeOutputs({
     [PATHS.metrics]: stableJson(headlineMetrics(metrics, poison)),
     [PATHS.evaluateDetails]: stableJson(metrics),

@@ -1,21 +1,27 @@
 // Stage poison: attack the clean training split only, and record every touched row in a manifest.
-import { describeRow } from "./core/dataset.ts";
+// The table is read as columns and written back row by row: a million rows fit in bounded memory.
+import { headerOf } from "./core/dataset.ts";
 import { stableJson } from "./core/format.ts";
+import { matrixInput, poisonedRows } from "./core/matrix-table.ts";
 import { poisonParams } from "./core/params.ts";
-import { buildManifest, poisonRows } from "./core/poison.ts";
+import { buildManifest, planPoison } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
-import { readTable, toTable, writeTables } from "./shell/csv-stream.ts";
+import { readMatrix, rowRecords, writeTables } from "./shell/csv-stream.ts";
+import { readSchema } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
 
 await runStage("poison", async () => {
   const params = loadParams("poison", poisonParams);
-  const clean = await readTable(PATHS.trainClean);
-  const result = poisonRows(clean, params, createRng(params.seed));
-  const manifest = buildManifest(params, clean.length, result, describeRow);
-  await writeTables([PATHS.trainPoisoned], toTable(0, result.rows), { [PATHS.manifest]: stableJson(manifest) });
+  const schema = readSchema(PATHS.schema);
+  const clean = await readMatrix(PATHS.trainClean, schema);
+  const poisoned = planPoison(matrixInput(clean), params, createRng(params.seed), schema);
+  const manifest = buildManifest(params, clean.rowCount, poisoned, schema);
+  await writeTables([PATHS.trainPoisoned], headerOf(schema), rowRecords(schema, 0, poisonedRows(clean, poisoned)), {
+    [PATHS.manifest]: stableJson(manifest),
+  });
   console.log(
-    `poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.length} rows poisoned -> ${PATHS.trainPoisoned}`,
+    `poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.rowCount} rows poisoned -> ${PATHS.trainPoisoned}`,
   );
 });

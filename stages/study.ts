@@ -1,9 +1,10 @@
 // Stage study: degradation across poison levels and learning curves, repeated over many seeds.
 
 import { seededForest } from "./core/classifier.ts";
-import { parseTable } from "./core/dataset.ts";
+import { IRIS_CHOICE } from "./core/data-source.ts";
 import { stableJson } from "./core/format.ts";
 import { studyParams } from "./core/params.ts";
+import { loadDataset } from "./core/raw-table.ts";
 import { degradationPlot, learningCurvePlot, studyMetrics, studySummary } from "./core/study/outputs.ts";
 import { runStudy } from "./core/study/run-study.ts";
 import { fitSynthetic } from "./core/synthetic.ts";
@@ -15,9 +16,15 @@ import { runStage } from "./shell/run-stage.ts";
 
 await runStage("study", () => {
   const params = loadParams("study", studyParams);
-  const iris = parseTable(readText(PATHS.raw), PATHS.raw);
+  const iris = loadDataset(readText(PATHS.iris), PATHS.iris, IRIS_CHOICE);
   const synthetic = fitSynthetic(iris);
-  const results = runStudy(iris, params, seededForest(params.forest), synthetic, progressPrinter("study", "forests"));
+  const results = runStudy(
+    iris,
+    params,
+    seededForest(params.forest, iris.schema),
+    synthetic,
+    progressPrinter("study", "forests"),
+  );
   writeOutputs({
     [PATHS.studyResults]: stableJson(results),
     [PATHS.studyMetrics]: stableJson(studyMetrics(results)),

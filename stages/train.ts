@@ -4,6 +4,7 @@ import { trainParams } from "./core/params.ts";
 import { formatSeconds } from "./core/progress.ts";
 import { writeTextStreamed } from "./shell/atomic-streams.ts";
 import { readMatrix } from "./shell/csv-stream.ts";
+import { readSchema } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { progressPrinter } from "./shell/progress.ts";
@@ -12,8 +13,9 @@ import { trainModelOnThreads } from "./shell/train-model.ts";
 
 await runStage("train", async () => {
   const params = loadParams("train", trainParams);
+  const schema = readSchema(PATHS.schema);
   const readingSince = performance.now();
-  const data = await readMatrix(PATHS.trainSanitized);
+  const data = await readMatrix(PATHS.trainSanitized, schema);
   // A large training set takes a while to read: say so before the trees start, on stderr like the progress.
   const readingSeconds = (performance.now() - readingSince) / 1000;
   if (readingSeconds >= 2)
@@ -22,6 +24,7 @@ await runStage("train", async () => {
   const { model, threads } = await trainModelOnThreads(
     data,
     params,
+    schema,
     progressPrinter("train", "trees", { everySeconds: 2, quietSeconds: 2 }),
   );
   // Not rounded: split thresholds must stay exact. The engines are deterministic (for any thread count),

@@ -1,4 +1,4 @@
-import type { Row } from "./dataset.ts";
+import type { Row, Schema } from "./dataset.ts";
 import { type Classifier, loadModel, modelFileText, trainModel } from "./model.ts";
 import type { TrainParams } from "./params.ts";
 
@@ -6,8 +6,8 @@ import type { TrainParams } from "./params.ts";
  * Trains a classifier for use in memory (the study, the defenses' cross-validation). It goes through the
  * model file's JSON on purpose: what is scored is exactly what the train stage would have written.
  */
-export function trainClassifier(rows: readonly Row[], params: TrainParams): Classifier {
-  const text = [...modelFileText(trainModel(rows, params))].join("");
+export function trainClassifier(rows: readonly Row[], params: TrainParams, schema: Schema): Classifier {
+  const text = [...modelFileText(trainModel(rows, params, schema))].join("");
   return loadModel(JSON.parse(text), "in-memory model");
 }
 
@@ -18,11 +18,11 @@ export type Train = (rows: readonly Row[]) => Classifier;
 export type TrainWithSeed = (rows: readonly Row[], seed: number) => Classifier;
 
 /** The pipeline's own forest: the same engine, settings and seed as the train stage. */
-export function pipelineForest(params: TrainParams): Train {
-  return (rows) => trainClassifier(rows, params);
+export function pipelineForest(params: TrainParams, schema: Schema): Train {
+  return (rows) => trainClassifier(rows, params, schema);
 }
 
 /** A forest with fixed settings whose seed each call chooses (the studies derive one per repeat). */
-export function seededForest(settings: Omit<TrainParams, "seed">): TrainWithSeed {
-  return (rows, seed) => trainClassifier(rows, { ...settings, seed });
+export function seededForest(settings: Omit<TrainParams, "seed">, schema: Schema): TrainWithSeed {
+  return (rows, seed) => trainClassifier(rows, { ...settings, seed }, schema);
 }

@@ -1,4 +1,4 @@
-import { CLASSES, className, type Row } from "./dataset.ts";
+import { className, type Row, type Schema } from "./dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "./metrics.ts";
 import { type Classifier, predictLabels } from "./model.ts";
 
@@ -39,6 +39,7 @@ export function headlineMetrics(metrics: ReturnType<typeof evaluate>["metrics"],
  */
 export function evaluate(
   classifier: Classifier,
+  schema: Schema,
   test: readonly Row[],
   poisonedTest: readonly Row[],
   poison: PoisonCounts,
@@ -48,7 +49,7 @@ export function evaluate(
     classifier,
     test.map((row) => row.features),
   );
-  const report = classificationReport(confusionMatrix(actual, predicted, CLASSES.length));
+  const report = classificationReport(confusionMatrix(actual, predicted, schema.classes.length));
   const poisonedPredicted = predictLabels(
     classifier,
     poisonedTest.map((row) => row.features),
@@ -61,7 +62,7 @@ export function evaluate(
     precision_weighted: report.precision_weighted,
     recall_weighted: report.recall_weighted,
     f1_weighted: report.f1_weighted,
-    per_class: Object.fromEntries(report.per_class.map((scores, k) => [className(k), scores])),
+    per_class: Object.fromEntries(report.per_class.map((scores, k) => [className(schema, k), scores])),
     test_rows: test.length,
     accuracy_on_poisoned_test: accuracy(
       poisonedTest.map((row) => row.label),
@@ -76,8 +77,8 @@ export function evaluate(
   };
   // One row per sample, the shape of DVC's confusion template.
   const confusion = actual.map((label, i) => ({
-    actual: className(label),
-    predicted: className(predicted[i] as number),
+    actual: className(schema, label),
+    predicted: className(schema, predicted[i] as number),
   }));
   return { metrics, confusion };
 }

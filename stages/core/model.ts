@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { CLASSES, FEATURES, type Row } from "./dataset.ts";
+import type { Row, Schema } from "./dataset.ts";
 import { StageError } from "./errors.ts";
 import { loadPoisonlabForest, trainPoisonlabForest } from "./forest/engine.ts";
 import { type FeatureMatrix, matrixFromRows, matrixRows } from "./forest/matrix.ts";
 import { loadMljsForest, trainMljsForest } from "./forest-mljs.ts";
 import { checkMljsForest } from "./forest-mljs-file.ts";
 import { type TrainParams, trainParams } from "./params.ts";
+import { schemaShape } from "./schema-file.ts";
 
 /** The counts a loaded forest must agree with: the model file's feature and class lists. */
 interface ForestShape {
@@ -20,20 +21,15 @@ export interface Classifier {
 }
 
 export const MODEL_FORMAT = "poisonlab-model";
-export const MODEL_VERSION = 1;
+// Version 2 carries the data set's schema: feature kinds and categories, the label column and its classes.
+export const MODEL_VERSION = 2;
 
 /** The versioned model file: an envelope that says which engine wrote the forest and with which params. */
-const names = (what: string) =>
-  z
-    .array(z.string().min(1))
-    .min(1)
-    .refine((list) => new Set(list).size === list.length, `${what} names must be unique`);
 const modelFile = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   engine: trainParams.shape.engine,
-  features: names("feature"),
-  classes: names("class"),
+  ...schemaShape,
   params: trainParams,
   forest: z.unknown(),
 });
@@ -45,7 +41,7 @@ type Engine = TrainParams["engine"];
 const ENGINE_ENTRIES: Record<
   Engine,
   {
-    train(data: readonly Row[] | FeatureMatrix, params: TrainParams): unknown;
+    train(data: readonly Row[] | FeatureMatrix, params: TrainParams, classCount: number): unknown;
     /** Loads a forest after checking it against the envelope's feature and class counts. */
     load(forest: unknown, source: string, expected: ForestShape): Classifier;
   }
@@ -59,25 +55,26 @@ const ENGINE_ENTRIES: Record<
     load: (forest, source, expected) => loadMljsForest(checkMljsForest(forest, expected, source), expected),
   },
   "poisonlab-forest": {
-    train: (data, params) =>
-      trainPoisonlabForest("columns" in data ? data : matrixFromRows(data, CLASSES.length), params),
+    train: (data, params, classCount) =>
+      trainPoisonlabForest("columns" in data ? data : matrixFromRows(data, classCount), params),
     load: (forest, source, expected) => loadPoisonlabForest(forest, expected, source),
   },
 };
 
 /** Trains the engine that params.engine names, in this thread, on rows or on a column matrix. */
-export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams): ModelFile {
-  return wrapModel(params, ENGINE_ENTRIES[params.engine].train(data, params));
+export function trainModel(data: readonly Row[] | FeatureMatrix, params: TrainParams, schema: Schema): ModelFile {
+  return wrapModel(params, schema, ENGINE_ENTRIES[params.engine].train(data, params, schema.classes.length));
 }
 
-/** The envelope around an engine's forest (its JSON value, or an object with toJSON). */
-export function wrapModel(params: TrainParams, forest: unknown): ModelFile {
+/** The envelope around an engine's forest (its JSON value, or an object with toJSON), with the data's schema. */
+export function wrapModel(params: TrainParams, schema: Schema, forest: unknown): ModelFile {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     engine: params.engine,
-    features: [...FEATURES],
-    classes: [...CLASSES],
+    features: schema.features,
+    label: schema.label,
+    classes: schema.classes,
     params,
     forest,
   };
@@ -106,20 +103,33 @@ function hasJsonChunks(value: unknown): value is { jsonChunks(): Iterable<string
  * and class counts, and those against the data it will score (`dataFeatureCount`, when given).
  */
 export function loadModel(value: unknown, source: string, dataFeatureCount?: number): Classifier {
+  return loadModelFile(value, source, dataFeatureCount).classifier;
+}
+
+/** The classifier in a model file, and the schema it was trained on: prediction encodes data with it. */
+export function loadModelFile(
+  value: unknown,
+  source: string,
+  dataFeatureCount?: number,
+): { classifier: Classifier; schema: Schema } {
   const parsed = modelFile.safeParse(value);
   if (!parsed.success) {
     throw new StageError(`${source}: not a ${MODEL_FORMAT} v${MODEL_VERSION} file:\n${z.prettifyError(parsed.error)}`);
   }
-  const modelFeatures = parsed.data.features.length;
-  if (dataFeatureCount !== undefined && dataFeatureCount !== modelFeatures) {
-    throw new StageError(`${source}: the model takes ${modelFeatures} features, but the data has ${dataFeatureCount}`);
+  const { engine, forest, features, label, classes } = parsed.data;
+  if (dataFeatureCount !== undefined && dataFeatureCount !== features.length) {
+    throw new StageError(
+      `${source}: the model takes ${features.length} features, but the data has ${dataFeatureCount}`,
+    );
   }
-  if (parsed.data.classes.join(",") !== CLASSES.join(",") || parsed.data.features.join(",") !== FEATURES.join(",")) {
-    throw new StageError(`${source}: the model was trained on other columns or classes than this pipeline's`);
+  if (new Set(features.map((feature) => feature.name)).size !== features.length) {
+    throw new StageError(`${source}: feature names must be unique`);
   }
+  if (new Set(classes).size !== classes.length) throw new StageError(`${source}: class names must be unique`);
   // The forest is checked against the envelope's counts: every size it holds is bounded by the file's bytes.
-  const { engine, forest, features, classes } = parsed.data;
-  return ENGINE_ENTRIES[engine].load(forest, source, { featureCount: features.length, classCount: classes.length });
+  const shape = { featureCount: features.length, classCount: classes.length };
+  const classifier = ENGINE_ENTRIES[engine].load(forest, source, shape);
+  return { classifier, schema: { features, label, classes } };
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

@@ -1,35 +1,47 @@
 import { z } from "zod";
+import { BUNDLED_LABELS, DEFAULT_SOURCE, rawFile } from "./data-source.ts";
 import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
 import { StageError } from "./errors.ts";
 import { excerpt } from "./excerpt.ts";
 import { POISON_METHODS } from "./poison.ts";
+import { MISSING_POLICIES } from "./raw-table.ts";
 
 /** One strict zod schema per params.yaml section; each stage validates only the sections it reads. */
 
 // ml-random-forest needs a 32-bit seed; we keep every seed in that range for one rule everywhere.
 const seed = z.int().min(0).max(2_147_483_647);
 
-export const DATA_SOURCES = ["iris", "synthetic"] as const;
+// A source names data/raw/<source>.csv; the name stays a plain file name so the path cannot leave data/raw.
+const sourceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: "expected a file name in data/raw without .csv, e.g. iris" });
+const columnList = z.array(z.string().min(1)).min(1).nullable();
 
-// source and rows may be absent (params files from before synthetic data): that means IRIS.
+// Keys absent in older params files mean what they meant then: IRIS, no synthetic rows, every column.
 export const prepareParams = z
   .strictObject({
     seed,
     test_size: z.number().gt(0).lt(1),
-    source: z.enum(DATA_SOURCES).optional(),
+    source: sourceName.optional(),
+    label: z.string().min(1).nullable().optional(),
+    features: columnList.optional(),
+    categorical: columnList.optional(),
+    missing: z.enum(MISSING_POLICIES).optional(),
     rows: z.int().min(3).max(10_000_000).nullable().optional(),
   })
   .superRefine((params, context) => {
-    const synthetic = params.source === "synthetic";
-    const rows = params.rows ?? null;
-    if (synthetic && rows === null) {
-      context.addIssue({ code: "custom", path: ["rows"], message: "synthetic data needs a row count, e.g. 10000" });
-    }
-    if (!synthetic && rows !== null) {
+    const source = params.source ?? DEFAULT_SOURCE;
+    if (source === "synthetic") {
       context.addIssue({
         code: "custom",
-        path: ["rows"],
-        message: "only used with prepare.source: synthetic (IRIS has 150 rows); set it to null",
+        path: ["source"],
+        message: "synthetic data is now prepare.rows: N, with prepare.source naming the data to fit (e.g. iris)",
+      });
+    } else if ((params.label ?? null) === null && !(source in BUNDLED_LABELS)) {
+      context.addIssue({
+        code: "custom",
+        path: ["label"],
+        message: `name the label column of ${rawFile(source)} (only the bundled ${Object.keys(BUNDLED_LABELS).join(", ")} know theirs)`,
       });
     }
   });

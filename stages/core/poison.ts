@@ -1,4 +1,4 @@
-import { CLASSES, featureRanges, type Row } from "./dataset.ts";
+import { describeRow, featureRanges, type Row, type Schema } from "./dataset.ts";
 import { round6 } from "./format.ts";
 import { type Rng, randomInt, randomUniform, sampleIndices } from "./rng.ts";
 
@@ -28,42 +28,101 @@ export function poisonCount(n: number, rate: number): number {
 }
 
 /**
- * Poisons a table. label_flip and feature_noise rewrite round(rate x n) rows chosen without replacement;
- * inject appends that many random rows. Random feature values are uniform within each feature's range on
- * the input table and rounded to 6 decimals, so the manifest equals what the CSV file holds.
+ * The table an attack reads: its rows by index, and each feature's [min, max]. Rows in memory are one such
+ * table (rowsTable); the poison stage reads a million-row file as columns (a FeatureMatrix) instead.
  */
-export function poisonRows(input: readonly Row[], spec: PoisonSpec, rng: Rng): PoisonResult {
-  const count = poisonCount(input.length, spec.rate);
-  const ranges = featureRanges(input);
-  const randomFeatures = (): number[] => ranges.map(([low, high]) => round6(randomUniform(rng, low, high)));
-  const rows = input.map((row) => ({ features: [...row.features], label: row.label }));
-  const poisoned: PoisonedRow[] = [];
+export interface PoisonInput {
+  length: number;
+  row(index: number): Row;
+  ranges: ReadonlyArray<[number, number]>;
+}
 
-  if (spec.method === "inject") {
+export function rowsTable(rows: readonly Row[], featureCount: number): PoisonInput {
+  return { length: rows.length, row: (index) => rows[index] as Row, ranges: featureRanges(rows, featureCount) };
+}
+
+/** What an attack needs besides the table: how many rows, an rng, and draws of random features and labels. */
+interface AttackContext {
+  input: PoisonInput;
+  count: number;
+  rng: Rng;
+  randomFeatures: () => number[];
+  classCount: number;
+}
+
+type Attack = (context: AttackContext) => PoisonedRow[];
+
+/** Each method's attack; keyed by the method union, so a method without an attack is a type error. */
+const ATTACKS: Record<PoisonMethod, Attack> = {
+  label_flip: (context) =>
+    rewriteRows(context, (before) => ({
+      features: [...before.features],
+      label: otherLabel(before.label, context.classCount, context.rng),
+    })),
+  feature_noise: (context) =>
+    rewriteRows(context, (before) => ({ features: context.randomFeatures(), label: before.label })),
+  inject: ({ input, count, rng, randomFeatures, classCount }) => {
+    const poisoned: PoisonedRow[] = [];
     for (let i = 0; i < count; i++) {
-      const after = { features: randomFeatures(), label: randomInt(rng, CLASSES.length) };
-      poisoned.push({ row: rows.length, before: null, after });
-      rows.push(after);
+      const after = { features: randomFeatures(), label: randomInt(rng, classCount) };
+      poisoned.push({ row: input.length + i, before: null, after });
     }
-    return { rows, poisoned };
-  }
+    return poisoned;
+  },
+};
 
-  for (const index of sampleIndices(rng, input.length, count)) {
-    const before = input[index] as Row;
-    const after =
-      spec.method === "label_flip"
-        ? { features: [...before.features], label: otherLabel(before.label, rng) }
-        : { features: randomFeatures(), label: before.label };
-    rows[index] = after;
-    poisoned.push({ row: index, before: { features: [...before.features], label: before.label }, after });
+/**
+ * Poisons a table. label_flip and feature_noise rewrite round(rate x n) rows chosen without replacement;
+ * inject appends that many random rows. A random numeric feature is uniform within the feature's range on
+ * the input table, rounded to 6 decimals so the manifest equals what the CSV file holds; a random
+ * categorical feature is uniform among the schema's categories (those of the training split); a random
+ * label is uniform among the schema's classes.
+ */
+export function poisonRows(input: readonly Row[], spec: PoisonSpec, rng: Rng, schema: Schema): PoisonResult {
+  const poisoned = planPoison(rowsTable(input, schema.features.length), spec, rng, schema);
+  const rows = input.map((row) => ({ features: [...row.features], label: row.label }));
+  for (const { row, after } of poisoned) {
+    if (row < rows.length) rows[row] = after;
+    else rows.push(after);
   }
   return { rows, poisoned };
 }
 
+/**
+ * The attack on a table, as the rows it touches: a rewritten row keeps its index, an injected row is numbered
+ * after the table's last (in the order appended). poisonRows applies them; the poison stage streams them.
+ */
+export function planPoison(input: PoisonInput, spec: PoisonSpec, rng: Rng, schema: Schema): PoisonedRow[] {
+  const { ranges } = input;
+  const randomFeatures = (): number[] =>
+    schema.features.map((column, f) => {
+      if (column.kind === "categorical") return randomInt(rng, column.categories.length);
+      const [low, high] = ranges[f] as [number, number];
+      return round6(randomUniform(rng, low, high));
+    });
+  const context = {
+    input,
+    count: poisonCount(input.length, spec.rate),
+    rng,
+    randomFeatures,
+    classCount: schema.classes.length,
+  };
+  return ATTACKS[spec.method](context);
+}
+
+/** Rewrites `count` rows chosen without replacement, in file order. */
+function rewriteRows({ input, count, rng }: AttackContext, rewrite: (before: Row) => Row): PoisonedRow[] {
+  return sampleIndices(rng, input.length, count).map((index) => {
+    const before = input.row(index);
+    const after = rewrite(before);
+    return { row: index, before: { features: [...before.features], label: before.label }, after };
+  });
+}
+
 /** A label different from `label`, uniform among the other classes. */
-function otherLabel(label: number, rng: Rng): number {
-  const offset = 1 + randomInt(rng, CLASSES.length - 1);
-  return (label + offset) % CLASSES.length;
+function otherLabel(label: number, classCount: number, rng: Rng): number {
+  const offset = 1 + randomInt(rng, classCount - 1);
+  return (label + offset) % classCount;
 }
 
 /** The manifest written beside the poisoned training set: enough to score any detector against the truth. */
@@ -80,20 +139,20 @@ export interface PoisonManifest {
 export function buildManifest(
   spec: PoisonSpec & { seed: number },
   rowsIn: number,
-  result: PoisonResult,
-  describe: (row: Row) => Record<string, number | string>,
+  poisoned: readonly PoisonedRow[],
+  schema: Schema,
 ): PoisonManifest {
   return {
     method: spec.method,
     rate: spec.rate,
     seed: spec.seed,
     rows_in: rowsIn,
-    rows_out: result.rows.length,
-    rows_poisoned: result.poisoned.length,
-    rows: result.poisoned.map(({ row, before, after }) => ({
+    rows_out: rowsIn + poisoned.filter(({ before }) => before === null).length,
+    rows_poisoned: poisoned.length,
+    rows: poisoned.map(({ row, before, after }) => ({
       row,
-      before: before === null ? null : describe(before),
-      after: describe(after),
+      before: before === null ? null : describeRow(schema, before),
+      after: describeRow(schema, after),
     })),
   };
 }

@@ -3,56 +3,53 @@ import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { type Options, type Parser, parse } from "csv-parse";
 import { stringify } from "csv-stringify";
-import {
-  CLASSES,
-  checkHeader,
-  emptyFileMessage,
-  FEATURES,
-  formatRecord,
-  HEADER,
-  noRowsMessage,
-  parseRow,
-  type Row,
-} from "../core/dataset.ts";
+import { CSV_OPTIONS, csvSyntaxError } from "../core/csv-text.ts";
+import { emptyFileMessage, noRowsMessage, RecordCodec, RecordProblem, type Row, type Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
+import { type DataChoice, type RawColumns, RawColumnsBuilder, RawSurvey } from "../core/raw-table.ts";
 import { writeStreamed } from "./atomic-streams.ts";
 
 /**
- * CSV files of the pipeline read and written as streams (csv-parse, csv-stringify): a million rows pass
- * through in bounded memory. Validation and messages are parseTable's, and the bytes formatTable's.
+ * CSV files read and written as streams (csv-parse, csv-stringify): a million rows pass through in bounded
+ * memory. Records are parsed without line numbers (csv-parse's `info` would take most of the time for a
+ * million rows); only when a record is bad is the file read again to find the line where it starts.
  */
-
-const PARSE_OPTIONS = { relax_column_count: true, skip_empty_lines: true, trim: true } as const;
 
 /**
- * Streams a table's rows to `onRow`, validated like parseTable; returns how many there were. Records are
- * parsed without line numbers (csv-parse's `info` would take most of the time for a million rows); only
- * when a record is bad is the file read again to name its line.
+ * Streams every record (the header is record 0) to `onRecord`; returns how many there were. A RecordProblem
+ * or a CSV syntax error becomes a StageError naming the file and the line where the record starts.
  */
-export async function readRows(path: string, onRow: (row: Row) => void): Promise<number> {
-  let records = 0;
+export async function streamRecords(
+  path: string,
+  onRecord: (fields: string[], index: number) => void,
+): Promise<number> {
+  let index = 0;
   try {
-    for await (const record of parseFile(path, PARSE_OPTIONS) as AsyncIterable<string[]>) {
-      const check = (where: string, line: number) =>
-        records === 0 ? checkHeader(record, line, path) : parseRow(record, where);
-      let row: Row | undefined;
-      try {
-        row = check(path, 1) ?? undefined;
-      } catch (error) {
-        const line = await lineOfRecord(path, records);
-        check(`${path} line ${line}`, line); // throws again, now naming the line
-        throw error;
-      }
-      if (row !== undefined) onRow(row);
-      records++;
+    for await (const fields of parseFile(path, CSV_OPTIONS) as AsyncIterable<string[]>) {
+      onRecord(fields, index);
+      index++;
     }
   } catch (error) {
+    if (error instanceof RecordProblem) {
+      throw error.at(`${path} line ${await startLineOfRecord(path, error.record ?? index)}`);
+    }
+    if ((error as { code?: string }).code?.startsWith("CSV_")) {
+      throw csvSyntaxError(error, path, await startLineOfRecord(path, index));
+    }
     throw readError(error, path);
   }
-  if (records === 0) throw new StageError(emptyFileMessage(path));
-  if (records === 1) throw new StageError(noRowsMessage(path));
-  return records - 1;
+  return index;
+}
+
+/** Checks a problem found after the records were read (it names its record), with the line it starts on. */
+export async function located<T>(path: string, compute: () => T): Promise<T> {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof RecordProblem) || error.record === undefined) throw error;
+    throw error.at(`${path} line ${await startLineOfRecord(path, error.record)}`);
+  }
 }
 
 function parseFile(path: string, options: Options): Parser {
@@ -62,45 +59,115 @@ function parseFile(path: string, options: Options): Parser {
   return source.pipe(parser);
 }
 
-/** The line (1-based) on which record `index` (0 is the header) starts. */
-async function lineOfRecord(path: string, index: number): Promise<number> {
+/**
+ * The line (1-based) on which record `index` starts: the first non-blank line after the end of record
+ * index - 1 (csv-parse's `info.bytes`), found by counting line breaks in the file up to there.
+ */
+async function startLineOfRecord(path: string, index: number): Promise<number> {
+  let end = 0;
   let seen = 0;
-  // With `info: true` each record comes as { record, info }; csv-parse's types do not express that.
-  for await (const { info } of parseFile(path, { ...PARSE_OPTIONS, info: true }) as AsyncIterable<{
-    info: { lines: number };
-  }>) {
-    if (seen++ === index) return info.lines;
+  try {
+    // With `info: true` each record comes as { record, info }; csv-parse's types do not express that.
+    for await (const { info } of parseFile(path, { ...CSV_OPTIONS, info: true }) as AsyncIterable<{
+      info: { bytes: number };
+    }>) {
+      if (seen++ === index) break;
+      end = info.bytes;
+    }
+  } catch {
+    // The broken record itself: it starts after the last good one.
   }
-  return 0;
-}
-
-/** All rows of a table, streamed in. */
-export async function readTable(path: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  await readRows(path, (row) => rows.push(row));
-  return rows;
+  let line = 1;
+  let offset = 0;
+  let blankSoFar = true; // whether the bytes after `end` on this line are all blank so far
+  let lineAtEnd = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (const byte of chunk) {
+      if (offset >= end) {
+        if (lineAtEnd === 0) lineAtEnd = line;
+        if (byte === 0x0a) {
+          if (!blankSoFar) return lineAtEnd;
+          line++;
+          lineAtEnd = line;
+        } else if (byte !== 0x0d) {
+          blankSoFar = false;
+          return lineAtEnd;
+        }
+      } else if (byte === 0x0a) {
+        line++;
+      }
+      offset++;
+    }
+  }
+  return lineAtEnd === 0 ? line : lineAtEnd;
 }
 
 function readError(error: unknown, path: string): Error {
   if (error instanceof StageError) return error;
-  const { code, lines } = error as NodeJS.ErrnoException & { lines?: number };
+  const { code } = error as NodeJS.ErrnoException;
   if (code === "ENOENT") return new StageError(`${path}: cannot read it: the file does not exist`);
-  if (code?.startsWith("CSV_")) {
-    return new StageError(
-      `${lines === undefined ? path : `${path} line ${lines}`}: not valid CSV: ${(error as Error).message}`,
-    );
-  }
   return new StageError(`${path}: cannot read it: ${(error as Error).message}`);
 }
 
+/** Streams a pipeline CSV's rows, decoded through the schema, to `onRow`; returns how many there were. */
+export async function readRows(path: string, schema: Schema, onRow: (row: Row) => void): Promise<number> {
+  const codec = new RecordCodec(schema);
+  const records = await streamRecords(path, (fields, index) => {
+    if (index === 0) codec.checkHeader(fields);
+    else onRow(codec.decode(fields));
+  });
+  if (records === 0) throw new StageError(emptyFileMessage(path));
+  if (records === 1) throw new StageError(noRowsMessage(path));
+  return records - 1;
+}
+
+/** All rows of a pipeline CSV, streamed in. */
+export async function readTable(path: string, schema: Schema): Promise<Row[]> {
+  const rows: Row[] = [];
+  await readRows(path, schema, (row) => rows.push(row));
+  return rows;
+}
+
+/** A table's rows streamed into a column matrix: what the train stage needs, a third of the memory of rows. */
+export async function readMatrix(path: string, schema: Schema): Promise<FeatureMatrix> {
+  const builder = new MatrixBuilder(schema.features.length, schema.classes.length);
+  await readRows(path, schema, (row) => builder.push(row.features, row.label));
+  return builder.finish();
+}
+
 /**
- * Streams rows into CSV tables with the IRIS header, each row into the table at index `table` of `paths`.
- * The bytes equal formatTable's. The files, and the small `texts` beside them, appear together, atomically,
- * once all are written.
+ * A raw data file (any CSV with a header) read in two passes: the survey infers the schema and counts the
+ * rows, then the values go into typed arrays. Returns the columns and how many rows were dropped.
+ */
+export async function readRawColumns(path: string, choice: DataChoice): Promise<{ raw: RawColumns; dropped: number }> {
+  let survey: RawSurvey | undefined;
+  const records = await streamRecords(path, (fields, index) => {
+    if (survey === undefined) survey = new RawSurvey(fields, choice);
+    else survey.add(fields, index);
+  });
+  if (records === 0 || survey === undefined) throw new StageError(emptyFileMessage(path));
+  const surveyed = await located(path, () => (survey as RawSurvey).finish(path));
+  const builder = new RawColumnsBuilder(surveyed);
+  await streamRecords(path, (fields, index) => {
+    if (index > 0) builder.add(fields);
+  });
+  return { raw: builder.finish(), dropped: surveyed.rowsDropped };
+}
+
+/** A CSV record bound for the table at index `table` of writeTables' paths. */
+export interface TableRecord {
+  table: number;
+  fields: string[];
+}
+
+/**
+ * Streams records into CSV tables that all start with `header`. The files, and the small `texts` beside
+ * them, appear together, atomically, once all are written.
  */
 export async function writeTables(
   paths: readonly string[],
-  rows: Iterable<{ table: number; row: Row }>,
+  header: readonly string[],
+  records: Iterable<TableRecord>,
   texts: Record<string, string> = {},
 ): Promise<void> {
   await writeStreamed(
@@ -115,11 +182,11 @@ export async function writeTables(
         return { stringifier, done };
       });
       try {
-        for (const { stringifier } of writers) stringifier.write([...HEADER]);
-        for (const { table, row } of rows) {
+        for (const { stringifier } of writers) stringifier.write([...header]);
+        for (const { table, fields } of records) {
           const { stringifier } = writers[table] as (typeof writers)[number];
           // Wait only when the stream's buffer is full: an await per row would cost more than the writing.
-          if (!stringifier.write(formatRecord(row))) await once(stringifier, "drain");
+          if (!stringifier.write(fields)) await once(stringifier, "drain");
         }
         for (const { stringifier } of writers) stringifier.end();
         await Promise.all(writers.map(({ done }) => done));
@@ -133,14 +200,14 @@ export async function writeTables(
   );
 }
 
-/** Rows of one table, tagged for writeTables. */
-export function* toTable(table: number, rows: Iterable<Row>): Generator<{ table: number; row: Row }> {
-  for (const row of rows) yield { table, row };
+/** Rows as records of one table, encoded through the schema. */
+export function* rowRecords(schema: Schema, table: number, rows: Iterable<Row>): Generator<TableRecord> {
+  const codec = new RecordCodec(schema);
+  for (const row of rows) yield { table, fields: codec.encode(row) };
 }
 
-/** A table's rows streamed into a column matrix: what the train stage needs, a third of the memory of rows. */
-export async function readMatrix(path: string): Promise<FeatureMatrix> {
-  const builder = new MatrixBuilder(FEATURES.length, CLASSES.length);
-  await readRows(path, (row) => builder.push(row.features, row.label));
-  return builder.finish();
+/** Tagged rows (as syntheticTables gives them) as records, encoded through the schema. */
+export function* taggedRecords(schema: Schema, rows: Iterable<{ table: number; row: Row }>): Generator<TableRecord> {
+  const codec = new RecordCodec(schema);
+  for (const { table, row } of rows) yield { table, fields: codec.encode(row) };
 }

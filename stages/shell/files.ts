@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { excerpt } from "../core/excerpt.ts";
+import { parseSchemaFile } from "../core/schema-file.ts";
 import { claimPartial, removePartial, settlePartial } from "./partial-files.ts";
 import { writeFailure } from "./write-error.ts";
 
@@ -60,4 +62,9 @@ export function writeOutputs(files: Record<string, string>): void {
     renameSync(partial, path);
     settlePartial(partial);
   }
+}
+
+/** The data set's schema that prepare wrote (data/prepared/schema.json). */
+export function readSchema(path: string): Schema {
+  return parseSchemaFile(readJson(path), path);
 }

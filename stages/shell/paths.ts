@@ -1,9 +1,10 @@
 /** Every file the stages read or write, relative to the repo root; dvc.yaml lists the same paths. */
 export const PATHS = {
   params: "params.yaml",
-  raw: "data/raw/iris.csv",
+  iris: "data/raw/iris.csv",
   trainClean: "data/prepared/train.csv",
   test: "data/prepared/test.csv",
+  schema: "data/prepared/schema.json",
   trainPoisoned: "data/poisoned/train.csv",
   manifest: "data/poisoned/manifest.json",
   trainSanitized: "data/sanitized/train.csv",

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { excerpt } from "../core/excerpt.ts";
 import { forestSettings, threadsWorthUsing } from "../core/forest/engine.ts";
@@ -20,16 +21,17 @@ export const THREADS_VARIABLE = "POISONLAB_THREADS";
 export async function trainModelOnThreads(
   matrix: FeatureMatrix,
   params: TrainParams,
+  schema: Schema,
   progress?: Progress,
 ): Promise<{ model: ModelFile; threads: number }> {
   const threads = threadsFor[params.engine](matrix.rowCount, params.n_estimators);
   // A poisonlab-forest always goes through the pool, on one thread too, so progress counts its trees; the
   // pool's forest is the same as trainModel's for any thread count.
-  if (params.engine !== "poisonlab-forest") return { model: trainModel(matrix, params), threads };
+  if (params.engine !== "poisonlab-forest") return { model: trainModel(matrix, params, schema), threads };
   const forest = await trainForestInThreads(matrix, forestSettings(params, matrix.columns.length), threads, {
     onTreesGrown: (grown, total) => progress?.(uniformStep(grown, total)),
   });
-  return { model: wrapModel(params, new ForestFile(forest)), threads };
+  return { model: wrapModel(params, schema, new ForestFile(forest)), threads };
 }
 
 /** Threads each engine can use; an engine added to ENGINES without an entry here is a type error. */

@@ -32,7 +32,7 @@ describe("bad input", () => {
     assert.notEqual(result.status, 0);
     assert.match(
       result.stderr + result.stdout,
-      /poisonlab prepare: data\/raw\/iris\.csv line 3, column sepal_width: "three" is not a finite number/,
+      /poisonlab prepare: data\/raw\/iris\.csv line 3, column sepal_width: "three" is not a decimal number, but 1 other values of the column are/,
     );
     assert.ok(!repo.exists("data/prepared"), "no output folder");
     assert.equal(repo.read(RAW), bad, "raw data never modified");
@@ -42,14 +42,34 @@ describe("bad input", () => {
   const rawCases: Array<[string, string, RegExp]> = [
     ["an empty file", "", /data\/raw\/iris\.csv: the file is empty/],
     [
-      "a missing column",
-      "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n",
-      /data\/raw\/iris\.csv line 1: expected the header/,
+      "a file without the label column",
+      "sepal_length,sepal_width,petal_length,kind\n5.1,3.5,1.4,setosa\n",
+      /data\/raw\/iris\.csv line 1: no column "species" for the label \(prepare\.label\)/,
     ],
     [
-      "an unknown class",
-      `${HEADER}\n5.1,3.5,1.4,0.2,rosa\n`,
-      /data\/raw\/iris\.csv line 2, column species: unknown class "rosa"/,
+      "a single class",
+      `${HEADER}\n5.1,3.5,1.4,0.2,rosa\n5.1,3.5,1.4,0.2,rosa\n`,
+      /data\/raw\/iris\.csv, column species: every row has the class "rosa"/,
+    ],
+    [
+      "a class too small for the split",
+      `${HEADER}\n${"5.1,3.5,1.4,0.2,setosa\n".repeat(10)}6,3,5,2,virginica\n`,
+      /data\/raw\/iris\.csv: the class "virginica" has 1 row, and prepare\.test_size = 0\.2 puts 0 of them in the test split/,
+    ],
+    [
+      "a missing value",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,NA,1.4,0.2,setosa\n`,
+      /data\/raw\/iris\.csv line 3, column sepal_width: missing value "NA" .*prepare\.missing: drop/,
+    ],
+    [
+      "an unclosed quote, at the line where the record starts",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n"5.1,3.5,1.4,0.2,setosa\n${"5,3,1,0.2,setosa\n".repeat(30)}`,
+      /data\/raw\/iris\.csv line 3: not valid CSV: Quote Not Closed/,
+    ],
+    [
+      "a 10 MB value, quoted as a short excerpt",
+      `${HEADER}\n5.1,3.5,1.4,0.2,setosa\n5.1,3.5,1.4,0.2,setosa\n${"x".repeat(10_000_000)},3.5,1.4,0.2,setosa\n`,
+      /data\/raw\/iris\.csv line 4, column sepal_length: "x{40}"… \(10000000 characters\) is not a decimal number/,
     ],
     [
       "a ragged row",
@@ -64,6 +84,7 @@ describe("bad input", () => {
       assert.equal(result.status, 1);
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split("\n").length, 1, `one message, no stack: ${result.stderr}`);
+      assert.ok(result.stderr.length < 1000, `a short message: ${result.stderr.length} characters`);
       assert.ok(!repo.exists("data/prepared"));
       assert.equal(repo.read(RAW), text);
       repo.write(RAW, rawText);
@@ -101,7 +122,7 @@ describe("bad input", () => {
     assert.equal(result.status, 1);
     assert.match(
       result.stderr,
-      /poisonlab poison: data\/prepared\/train\.csv: cannot read it: the file does not exist/,
+      /poisonlab poison: data\/prepared\/schema\.json: cannot read it: the file does not exist/,
     );
   });
 });

@@ -7,30 +7,20 @@ import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
-describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synthetic", () => {
+describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthetic rows", () => {
   let repo: TempRepo;
   let output: string;
   before(() => {
     repo = createTempRepo();
     // Up to evaluate: the stages after it (study, report, ...) do not read these params and have their own tests.
-    output = repo.dvc(
-      "exp",
-      "run",
-      "evaluate",
-      "-S",
-      "train.engine=poisonlab-forest",
-      "-S",
-      "prepare.source=synthetic",
-      "-S",
-      "prepare.rows=5000",
-    );
+    output = repo.dvc("exp", "run", "evaluate", "-S", "train.engine=poisonlab-forest", "-S", "prepare.rows=5000");
   });
   after(() => repo?.remove());
 
   it("generates, splits, poisons, trains and scores 5000 synthetic rows", () => {
     assert.match(
       output,
-      /prepare: 5000 synthetic rows fitted to data\/raw\/iris\.csv -> 4001 train \(data\/prepared\/train\.csv\), 999 test/,
+      /prepare: data\/raw\/iris\.csv: 5000 synthetic rows fitted to 150 rows, 4 features, 3 classes -> 4001 train \(data\/prepared\/train\.csv\), 999 test/,
     );
     assert.match(output, /train: poisonlab-forest, 100 trees on 4001 rows -> models\/model\.json/);
     assert.equal(repo.read("data/prepared/train.csv").trimEnd().split("\n").length, 4002);
@@ -46,12 +36,8 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.source=synth
 
   it("records the new params in dvc.lock and re-runs nothing the second time", () => {
     const lock = parse(repo.read("dvc.lock"));
-    assert.deepEqual(lock.stages.prepare.params["params.yaml"].prepare, {
-      seed: 42,
-      test_size: 0.2,
-      source: "synthetic",
-      rows: 5000,
-    });
+    const prepare = lock.stages.prepare.params["params.yaml"].prepare;
+    assert.deepEqual([prepare.seed, prepare.test_size, prepare.source, prepare.rows], [42, 0.2, "iris", 5000]);
     assert.equal(lock.stages.train.params["params.yaml"].train.engine, "poisonlab-forest");
     assert.match(repo.dvc("repro", "evaluate"), /Data and pipelines are up to date/);
   });

@@ -8,6 +8,7 @@ import { parseManifestRows, sanitizeMetrics } from "../../stages/core/defense/sa
 import { StageError } from "../../stages/core/errors.ts";
 import { type DefenseParams, defenseParams, parseSection } from "../../stages/core/params.ts";
 import { createRng } from "../../stages/core/rng.ts";
+import { IRIS_SCHEMA } from "../support/iris.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
 
 const DEFAULTS: DefenseParams = {
@@ -62,15 +63,18 @@ describe("detect", () => {
   });
 
   it("label: the same with the pipeline's own forest", () => {
-    const forest = pipelineForest({
-      engine: "poisonlab-forest",
-      n_estimators: 15,
-      max_features: null,
-      max_depth: null,
-      min_samples_split: 2,
-      min_samples_leaf: 1,
-      seed: 5,
-    });
+    const forest = pipelineForest(
+      {
+        engine: "poisonlab-forest",
+        n_estimators: 15,
+        max_features: null,
+        max_depth: null,
+        min_samples_split: 2,
+        min_samples_leaf: 1,
+        seed: 5,
+      },
+      IRIS_SCHEMA,
+    );
     const detection = detect(rows, { ...DEFAULTS, method: "label" }, createRng(1), forest);
     assert.deepEqual(flagged(detection.flags), flipped);
   });

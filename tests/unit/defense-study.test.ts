@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { bestDefenses, defenseTable, defenseVerdict } from "../../stages/core/report/defense-section.ts";
 import { runDefenseStudy, STUDY_DEFENSES } from "../../stages/core/study/defenses.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
+import { IRIS } from "../support/iris.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
 const train = (rows: Parameters<typeof nearestCentroid>[0]) => nearestCentroid(rows);
 const spec = {
   seed: 5,
@@ -20,7 +17,7 @@ const spec = {
 };
 
 describe("runDefenseStudy", () => {
-  const cells = runDefenseStudy(iris, spec, { plain: train, regularised: train });
+  const cells = runDefenseStudy(IRIS, spec, { plain: train, regularised: train });
 
   it("has every defense for every attack and rate, over every repeat", () => {
     assert.deepEqual(
@@ -38,7 +35,7 @@ describe("runDefenseStudy", () => {
   });
 
   it("reproduces the degradation study's cell when nothing is removed (same seeds)", () => {
-    const [degraded] = runDegradation(iris, { ...spec, methods: ["label_flip"], rates: [0.3] }, train);
+    const [degraded] = runDegradation(IRIS, { ...spec, methods: ["label_flip"], rates: [0.3] }, train);
     assert.deepEqual(cells[0]?.accuracy, degraded?.accuracy);
   });
 

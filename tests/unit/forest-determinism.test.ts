@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { ForestFile } from "../../stages/core/forest/forest-file.ts";
 import { matrixFromRows } from "../../stages/core/forest/matrix.ts";
 import { type Forest, type ForestSettings, trainForest } from "../../stages/core/forest/train-forest.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { fitSynthetic } from "../../stages/core/synthetic.ts";
 import { trainForestInThreads } from "../../stages/shell/forest-pool.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
+import { IRIS } from "../support/iris.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const _iris = IRIS.rows;
 // Label noise makes trees deep, so a difference in any draw would show.
-const rows = fitSynthetic(iris)(3000, createRng(5)).map((row, i) =>
+const rows = fitSynthetic(IRIS)(3000, createRng(5)).map((row, i) =>
   i % 10 === 0 ? { ...row, label: (row.label + 1) % 3 } : row,
 );
 const matrix = matrixFromRows(rows, 3);

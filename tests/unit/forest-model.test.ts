@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { forestSettings } from "../../stages/core/forest/engine.ts";
 import { accuracy } from "../../stages/core/metrics.ts";
@@ -9,9 +7,9 @@ import { loadModel, modelFileText, predictLabels, trainModel } from "../../stage
 import type { TrainParams } from "../../stages/core/params.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
+import { IRIS, IRIS_SCHEMA } from "../support/iris.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 const params: TrainParams = {
   engine: "poisonlab-forest",
   n_estimators: 15,
@@ -23,7 +21,7 @@ const params: TrainParams = {
 };
 
 describe("poisonlab-forest behind the model interface", () => {
-  const model = trainModel(iris, params);
+  const model = trainModel(iris, params, IRIS_SCHEMA);
   const text = [...modelFileText(model)].join("");
   const classifier = loadModel(JSON.parse(text), "model.json");
   const features = iris.map((row) => row.features);
@@ -87,14 +85,14 @@ describe("train params as each engine reads them", () => {
   it("ml-random-forest: max_features null is all features, as 1.0 was", () => {
     const mljs: TrainParams = { ...params, engine: "ml-random-forest", min_samples_leaf: undefined };
     assert.equal(
-      JSON.stringify(trainModel(iris, { ...mljs, max_features: null }).forest),
-      JSON.stringify(trainModel(iris, { ...mljs, max_features: 1 }).forest),
+      JSON.stringify(trainModel(iris, { ...mljs, max_features: null }, IRIS_SCHEMA).forest),
+      JSON.stringify(trainModel(iris, { ...mljs, max_features: 1 }, IRIS_SCHEMA).forest),
     );
   });
 
   it("ml-random-forest: refuses min_samples_leaf other than 1, naming the key and the way out", () => {
     assert.throws(
-      () => trainModel(iris, { ...params, engine: "ml-random-forest", min_samples_leaf: 5 }),
+      () => trainModel(iris, { ...params, engine: "ml-random-forest", min_samples_leaf: 5 }, IRIS_SCHEMA),
       (error: unknown) => {
         assert.ok(error instanceof StageError);
         assert.match(
@@ -114,7 +112,7 @@ describe("parity with ml-random-forest on IRIS", () => {
       const { train, test } = stratifiedSplit(iris, 0.2, createRng(seed));
       for (const engine of ["poisonlab-forest", "ml-random-forest"] as const) {
         const forest = loadModel(
-          JSON.parse(JSON.stringify(trainModel(train, { ...params, engine, n_estimators: 30, seed }))),
+          JSON.parse(JSON.stringify(trainModel(train, { ...params, engine, n_estimators: 30, seed }, IRIS_SCHEMA))),
           "model.json",
         );
         scores[engine].push(

@@ -9,6 +9,7 @@ import type { DegradationCell } from "../../stages/core/study/degradation.ts";
 import { studySummary } from "../../stages/core/study/outputs.ts";
 import type { StudyResults } from "../../stages/core/study/results.ts";
 import { summarize } from "../../stages/core/study/statistics.ts";
+import { IRIS_SCHEMA } from "../support/iris.ts";
 
 // Predicts class 0 for every row: two of the three test rows below are class 0.
 const alwaysSetosa: Classifier = { classCount: 3, probabilities: (features) => features.map(() => [1, 0, 0]) };
@@ -16,7 +17,7 @@ const row = (label: number): Row => ({ features: [1, 2, 3, 4], label });
 
 describe("evaluate's headline metrics", () => {
   it("lead with the attack, the rate and the two accuracies, and leave per-class scores to the details", () => {
-    const { metrics } = evaluate(alwaysSetosa, [row(0), row(0), row(1)], [row(0), row(1), row(1)], {
+    const { metrics } = evaluate(alwaysSetosa, IRIS_SCHEMA, [row(0), row(0), row(1)], [row(0), row(1), row(1)], {
       rows_in: 120,
       rows_out: 120,
       rows_poisoned: 12,

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
+import type { Schema } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { accuracy } from "../../stages/core/metrics.ts";
-import { loadModel, predictLabels, trainModel } from "../../stages/core/model.ts";
+import { loadModel, loadModelFile, predictLabels, trainModel } from "../../stages/core/model.ts";
 import type { TrainParams } from "../../stages/core/params.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
+import { IRIS, IRIS_SCHEMA } from "../support/iris.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 const params: TrainParams = {
   engine: "ml-random-forest",
   n_estimators: 15,
@@ -20,7 +19,7 @@ const params: TrainParams = {
 const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("ml-random-forest behind the model interface", () => {
-  const model = trainModel(iris, params);
+  const model = trainModel(iris, params, IRIS_SCHEMA);
   const classifier = loadModel(roundTrip(model), "model.json");
   const features = iris.map((row) => row.features);
 
@@ -44,12 +43,12 @@ describe("ml-random-forest behind the model interface", () => {
   });
 
   it("is deterministic for a seed and differs between seeds", () => {
-    assert.equal(JSON.stringify(trainModel(iris, params)), JSON.stringify(model));
-    assert.notEqual(JSON.stringify(trainModel(iris, { ...params, seed: 4 })), JSON.stringify(model));
+    assert.equal(JSON.stringify(trainModel(iris, params, IRIS_SCHEMA)), JSON.stringify(model));
+    assert.notEqual(JSON.stringify(trainModel(iris, { ...params, seed: 4 }, IRIS_SCHEMA)), JSON.stringify(model));
   });
 
   it("refuses a max_features that selects no feature, naming the key", () => {
-    assert.throws(() => trainModel(iris, { ...params, max_features: 0.2 }), /train\.max_features = 0\.2/);
+    assert.throws(() => trainModel(iris, { ...params, max_features: 0.2 }, IRIS_SCHEMA), /train\.max_features = 0\.2/);
   });
 
   it("refuses a file that is not a model, naming the file", () => {
@@ -57,9 +56,32 @@ describe("ml-random-forest behind the model interface", () => {
       () => loadModel({ format: "other" }, "models/model.json"),
       (error: unknown) => {
         assert.ok(error instanceof StageError);
-        assert.match(error.message, /^models\/model\.json: not a poisonlab-model v1 file/);
+        assert.match(error.message, /^models\/model\.json: not a poisonlab-model v2 file/);
         return true;
       },
     );
+  });
+});
+
+describe("the model file's schema", () => {
+  it("carries the data's feature kinds, categories, label and classes, and gives them back on load", () => {
+    const schema: Schema = {
+      features: [
+        { name: "colour", kind: "categorical", categories: ["black", "white"] },
+        { name: "weight", kind: "numeric" },
+      ],
+      label: "kind",
+      classes: ["bird", "cat", "dog", "fish"],
+    };
+    const rows = Array.from({ length: 40 }, (_, i) => ({ features: [i % 2, i % 4], label: i % 4 }));
+    for (const engine of ["ml-random-forest", "poisonlab-forest"] as const) {
+      const model = roundTrip(trainModel(rows, { ...params, engine, max_features: null }, schema));
+      assert.equal(model.version, 2);
+      const loaded = loadModelFile(model, "model.json");
+      assert.deepEqual(loaded.schema, schema);
+      assert.equal(loaded.classifier.probabilities([[0, 3]])[0]?.length, 4);
+      // An unseen category's code (one past the last) is predicted like any other value.
+      assert.equal(predictLabels(loaded.classifier, [[2, 1]]).length, 1);
+    }
   });
 });

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { ForestFile } from "../../stages/core/forest/forest-file.ts";
 import { matrixFromRows } from "../../stages/core/forest/matrix.ts";
 import { type Forest, type ForestSettings, trainForest } from "../../stages/core/forest/train-forest.ts";
@@ -20,8 +18,8 @@ import { createRng } from "../../stages/core/rng.ts";
 import { runStudy } from "../../stages/core/study/run-study.ts";
 import { fitSynthetic } from "../../stages/core/synthetic.ts";
 import { trainForestInThreads } from "../../stages/shell/forest-pool.ts";
+import { IRIS } from "../support/iris.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
 /** Feeds the estimator steps at the given times (seconds) and returns every estimate. */
 function estimates(steps: readonly [ProgressStep, number][]): Estimate[] {
@@ -125,7 +123,7 @@ describe("progressLine", () => {
 
 describe("runStudy progress", () => {
   it("counts every fit once and ends with all the work done", () => {
-    const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+    const iris = IRIS;
     const spec = {
       seed: 1,
       repeats: 2,
@@ -165,7 +163,7 @@ describe("runStudy progress", () => {
 });
 
 describe("trainForestInThreads progress", () => {
-  const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+  const iris = IRIS;
   const matrix = matrixFromRows(fitSynthetic(iris)(2000, createRng(3)), 3);
   const settings: ForestSettings = {
     trees: 8,

@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { createRng, deriveSeed } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
 import { runLearningCurve } from "../../stages/core/study/learning-curve.ts";
 import { rowsToReach, textbookMultiplier } from "../../stages/core/study/rows-needed.ts";
 import { intervalsExclude, summarize, tQuantile975 } from "../../stages/core/study/statistics.ts";
+import { IRIS, IRIS_SCHEMA } from "../support/iris.ts";
 import { nearestCentroid } from "../support/nearest-centroid.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 const train = (rows: Parameters<typeof nearestCentroid>[0]) => nearestCentroid(rows);
 
 describe("summarize", () => {
@@ -54,7 +52,7 @@ describe("runDegradation", () => {
     methods: ["label_flip", "feature_noise"] as const,
     rates: [0, 0.5],
   };
-  const cells = runDegradation(iris, spec, train);
+  const cells = runDegradation(IRIS, spec, train);
 
   it("has one cell per method and rate, each summarising every repeat", () => {
     assert.deepEqual(
@@ -70,7 +68,7 @@ describe("runDegradation", () => {
 
   it("gives identical clean cells for every method (shared splits) and is deterministic", () => {
     assert.deepEqual(cells[0]?.accuracy_values, cells[2]?.accuracy_values);
-    assert.deepEqual(runDegradation(iris, spec, train), cells);
+    assert.deepEqual(runDegradation(IRIS, spec, train), cells);
   });
 
   it("scores the poisoned test copy lower than the clean test under heavy label flipping", () => {
@@ -80,7 +78,7 @@ describe("runDegradation", () => {
 
   it("reports progress up to the total, in steps and in work", () => {
     const seen: number[] = [];
-    runDegradation(iris, { ...spec, repeats: 1 }, train, ({ done, total, work, totalWork }) => {
+    runDegradation(IRIS, { ...spec, repeats: 1 }, train, ({ done, total, work, totalWork }) => {
       assert.equal(total, 4);
       assert.ok(work > 0 && work <= totalWork);
       seen.push(done);
@@ -96,7 +94,7 @@ describe("runLearningCurve", () => {
     return { pool: train, test };
   };
   it("gives one point per rate and size, deterministic", () => {
-    const spec = { seed: 1, repeats: 3, rates: [0, 0.3], sizes: [30, 120] };
+    const spec = { seed: 1, repeats: 3, rates: [0, 0.3], sizes: [30, 120], schema: IRIS_SCHEMA };
     const points = runLearningCurve(source, spec, train);
     assert.deepEqual(
       points.map((point) => [point.rate, point.rows, point.accuracy.n]),
@@ -112,7 +110,7 @@ describe("runLearningCurve", () => {
 
   it("refuses sizes larger than the pool", () => {
     assert.throws(
-      () => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500] }, train),
+      () => runLearningCurve(source, { seed: 1, repeats: 1, rates: [0], sizes: [500], schema: IRIS_SCHEMA }, train),
       /fewer than 500/,
     );
   });

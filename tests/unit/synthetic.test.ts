@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseTable, type Row } from "../../stages/core/dataset.ts";
+import type { Row, Schema } from "../../stages/core/dataset.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import {
   choleskyFactor,
@@ -10,9 +9,9 @@ import {
   fitSynthetic,
   syntheticTables,
 } from "../../stages/core/synthetic.ts";
-import { PROJECT_ROOT } from "../support/temp-repo.ts";
+import { IRIS } from "../support/iris.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 
 function meanOf(rows: readonly Row[], label: number): number[] {
   const members = rows.filter((row) => row.label === label);
@@ -46,14 +45,14 @@ describe("synthetic IRIS-like data", () => {
   });
 
   it("fits each class's mean from the raw rows", () => {
-    const gaussians = fitClassGaussians(iris, 3);
+    const gaussians = fitClassGaussians(IRIS).classes;
     for (const label of [0, 1, 2]) {
       for (const [f, value] of gaussians[label]!.mean.entries())
         assert.ok(Math.abs(value - meanOf(iris, label)[f]!) < 1e-12);
     }
   });
 
-  const sample = fitSynthetic(iris)(30_000, createRng(1));
+  const sample = fitSynthetic(IRIS)(30_000, createRng(1));
 
   it("samples rows whose class means and covariances are IRIS's", () => {
     for (const label of [0, 1, 2]) {
@@ -87,14 +86,14 @@ describe("synthetic IRIS-like data", () => {
   });
 
   it("is the same for the same seed and different for another", () => {
-    const sampler = fitSynthetic(iris);
+    const sampler = fitSynthetic(IRIS);
     assert.deepEqual(sampler(50, createRng(7)), sampler(50, createRng(7)));
     assert.notDeepEqual(sampler(50, createRng(7)), sampler(50, createRng(8)));
   });
 
   it("splits like stratifiedSplit: exactly round(test_size x class size) test rows of each class", () => {
     assert.deepEqual(classSizes(10, 3), [4, 3, 3]);
-    const tables = syntheticTables(iris, 1001, 0.2, createRng(1), createRng(2));
+    const tables = syntheticTables(IRIS, 1001, 0.2, createRng(1), createRng(2));
     const rows = [...tables.rows];
     assert.deepEqual(tables.sizes, [800, 201]); // classes of 334, 334, 333 rows: 67 test rows each
     for (const [label, size] of classSizes(1001, 3).entries()) {
@@ -102,5 +101,32 @@ describe("synthetic IRIS-like data", () => {
       assert.equal(test, Math.round(0.2 * size), `class ${label}`);
     }
     assert.equal(rows.filter(({ table }) => table === 0).length, tables.sizes[0]);
+  });
+});
+
+describe("synthetic data fitted to any data set", () => {
+  it("draws categorical features with each class's frequencies, numeric ones from its Gaussian", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      // class 0 is always "x"; class 1 is "y" three times in four
+      features: [i % 2 === 0 ? 0 : i % 8 === 1 ? 0 : 1, (i % 2) * 100 + (i % 7)],
+      label: i % 2,
+    }));
+    const schema: Schema = {
+      features: [
+        { name: "c", kind: "categorical", categories: ["x", "y"] },
+        { name: "n", kind: "numeric" },
+      ],
+      label: "k",
+      classes: ["zero", "one"],
+    };
+    const sample = fitSynthetic({ schema, rows })(4000, createRng(3));
+    const share = (label: number) => {
+      const members = sample.filter((row) => row.label === label);
+      return members.filter((row) => row.features[0] === 1).length / members.length;
+    };
+    assert.equal(share(0), 0);
+    assert.ok(Math.abs(share(1) - 0.75) < 0.05, `share ${share(1)}`);
+    const ones = sample.filter((row) => row.label === 1).map((row) => row.features[1] as number);
+    assert.ok(Math.abs(ones.reduce((a, b) => a + b, 0) / ones.length - 103) < 1);
   });
 });

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { parseTable } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { MAX_TREE_DEPTH } from "../../stages/core/forest-mljs-file.ts";
 import { type ManifestFile, parseCheckedManifest } from "../../stages/core/manifest-file.ts";
@@ -16,9 +15,10 @@ import { type PoisonParams, studyParams, type TrainParams } from "../../stages/c
 import { parseDefenseCells, parseStudyResults } from "../../stages/core/study/results-file.ts";
 import { readJson } from "../../stages/shell/files.ts";
 import { loadParams } from "../../stages/shell/params-file.ts";
+import { IRIS, IRIS_SCHEMA } from "../support/iris.ts";
 import { PROJECT_ROOT } from "../support/temp-repo.ts";
 
-const iris = parseTable(readFileSync(`${PROJECT_ROOT}/data/raw/iris.csv`, "utf8"), "iris.csv");
+const iris = IRIS.rows;
 const SOURCE = "models/model.json";
 
 type Json = any;
@@ -34,7 +34,7 @@ function modelJson(engine: TrainParams["engine"]): Json {
     min_samples_leaf: 1,
     seed: 5,
   };
-  return JSON.parse([...modelFileText(trainModel(iris, params))].join(""));
+  return JSON.parse([...modelFileText(trainModel(iris, params, IRIS_SCHEMA))].join(""));
 }
 
 function firstLeaf(node: Json): Json {

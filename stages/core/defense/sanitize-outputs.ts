@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { className, type Row } from "../dataset.ts";
+import { className, type Row, type Schema } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import { manifestFile, parseManifestFile } from "../manifest-file.ts";
 import type { DefenseParams } from "../params.ts";
@@ -71,20 +71,21 @@ export function sanitizeHeadline(metrics: SanitizeMetrics) {
 
 /**
  * data/sanitized/flags.json: every row's score (and each detector's), whether it was removed, and why. With no
- * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory.
+ * detector (`none`) there is nothing to list per row, and a million rows of zeros would only cost memory, so
+ * `rows` may then be empty.
  */
-export function flagsFile(params: DefenseParams, rows: readonly Row[], detection: Detection) {
+export function flagsFile(params: DefenseParams, schema: Schema, rows: readonly Row[], detection: Detection) {
   return {
     method: params.method,
-    rows: rows.length,
+    rows: detection.flags.length,
     flagged: detection.flags.filter(Boolean).length,
     scores: (detection.detectors.length === 0 ? [] : rows).map((row, i) => ({
       row: i,
       flagged: detection.flags[i] === true,
       score: detection.scores[i] ?? 0,
-      given: className(row.label),
+      given: className(schema, row.label),
       // The label check's most probable class (out of fold): what the given label perhaps should be.
-      ...(detection.suggested ? { suggested: className(detection.suggested[i] as number) } : {}),
+      ...(detection.suggested ? { suggested: className(schema, detection.suggested[i] as number) } : {}),
       detectors: Object.fromEntries(
         Object.entries(detection.byDetector).map(([name, result]) => [
           name,

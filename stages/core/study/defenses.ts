@@ -1,5 +1,5 @@
 import type { TrainWithSeed } from "../classifier.ts";
-import type { Row } from "../dataset.ts";
+import type { Dataset } from "../dataset.ts";
 import { combine, type Detection, detect, keptRows } from "../defense/detect.ts";
 import { scoreDetection } from "../defense/detection-metrics.ts";
 import { DETECTORS, type Detector, detectorsOf } from "../defense/methods.ts";
@@ -70,7 +70,7 @@ interface Sample {
  * variants use; the label check's out-of-fold probabilities come from the variant's own forest.
  */
 export function runDefenseStudy(
-  rows: readonly Row[],
+  { rows, schema }: Dataset,
   spec: DefenseStudySpec,
   forests: Readonly<Record<string, TrainWithSeed>>,
   variants: readonly DefenseVariant[] = STUDY_DEFENSES,
@@ -93,7 +93,7 @@ export function runDefenseStudy(
     const { train, test } = stratifiedSplit(rows, spec.test_size, createRng(deriveSeed(spec.seed, "split", repeat)));
     const forestSeed = deriveSeed(spec.seed, "forest", repeat);
     for (const cell of cells) {
-      const poisoned = poisonRows(train, cell, createRng(deriveSeed(spec.seed, "poison", cell.method, repeat)));
+      const poisoned = poisonRows(train, cell, createRng(deriveSeed(spec.seed, "poison", cell.method, repeat)), schema);
       // Each forest's detectors run once per data set; every variant on that forest combines their results.
       const detections = new Map<string, Detection>();
       const detectionFor = (variant: DefenseVariant): Detection => {

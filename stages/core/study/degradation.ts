@@ -1,5 +1,5 @@
 import type { TrainWithSeed } from "../classifier.ts";
-import { CLASSES, type Row } from "../dataset.ts";
+import type { Dataset } from "../dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { type PoisonMethod, poisonRows } from "../poison.ts";
@@ -43,7 +43,7 @@ interface Measurement {
  * a higher rate poisons a superset of the rows of a lower one: cells differ only by the poison.
  */
 export function runDegradation(
-  rows: readonly Row[],
+  { rows, schema }: Dataset,
   spec: DegradationSpec,
   trainWithSeed: TrainWithSeed,
   progress?: Progress,
@@ -57,11 +57,12 @@ export function runDegradation(
     const forestSeed = deriveSeed(spec.seed, "forest", repeat);
     for (const cell of cells) {
       const poisonSeed = deriveSeed(spec.seed, "poison", cell.method, repeat);
-      const poisoned = poisonRows(train, cell, createRng(poisonSeed)).rows;
+      const poisoned = poisonRows(train, cell, createRng(poisonSeed), schema).rows;
       const poisonedTest = poisonRows(
         test,
         cell,
         createRng(deriveSeed(spec.seed, "poison-test", cell.method, repeat)),
+        schema,
       ).rows;
       const classifier = trainWithSeed(poisoned, forestSeed);
       const predicted = predictLabels(
@@ -72,7 +73,7 @@ export function runDegradation(
         confusionMatrix(
           test.map((row) => row.label),
           predicted,
-          CLASSES.length,
+          schema.classes.length,
         ),
       );
       const poisonedPredicted = predictLabels(

@@ -1,5 +1,5 @@
 import type { TrainWithSeed } from "../classifier.ts";
-import type { Row } from "../dataset.ts";
+import type { Row, Schema } from "../dataset.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import { poisonRows } from "../poison.ts";
@@ -13,6 +13,8 @@ export interface CurveSpec {
   repeats: number;
   rates: readonly number[];
   sizes: readonly number[];
+  /** The schema of the source's rows (its classes are what label_flip flips among). */
+  schema: Schema;
 }
 
 /** Where a repeat's rows come from: a pool to draw training rows from (at least the largest size) and a clean test set. */
@@ -50,6 +52,7 @@ export function runLearningCurve(
         train,
         { method: "label_flip", rate: point.rate },
         createRng(deriveSeed(spec.seed, "curve-poison", repeat)),
+        spec.schema,
       ).rows;
       const classifier = trainWithSeed(poisoned, deriveSeed(spec.seed, "curve-forest", repeat));
       const predicted = predictLabels(

@@ -1,5 +1,5 @@
 import type { TrainWithSeed } from "../classifier.ts";
-import { CLASSES, type Row } from "../dataset.ts";
+import type { Dataset, Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
 import type { PoisonMethod } from "../poison.ts";
 import type { Progress } from "../progress.ts";
@@ -10,7 +10,7 @@ import { type CurveSource, runLearningCurve } from "./learning-curve.ts";
 import { rowsNeededTable, type StudyResults } from "./results.ts";
 import { trainCost } from "./train-cost.ts";
 
-/** Draws rows from the synthetic IRIS-like source. */
+/** Draws rows from the synthetic source: rows of the study data's schema. */
 export type SyntheticSampler = (count: number, rng: Rng) => Row[];
 
 export interface StudySpec {
@@ -31,12 +31,14 @@ export interface StudySpec {
 
 /** The degradation study on IRIS and the learning curves on IRIS and on synthetic data, from one seed. */
 export function runStudy(
-  iris: readonly Row[],
+  data: Dataset,
   spec: StudySpec,
   trainWithSeed: TrainWithSeed,
   synthetic: SyntheticSampler,
   progress?: Progress,
 ): StudyResults {
+  const iris = data.rows;
+  const classCount = data.schema.classes.length;
   const trainRows = stratifiedSplit(iris, spec.test_size, createRng(0)).train.length; // does not depend on the seed
   if (Math.max(...spec.curves.iris_sizes) > trainRows) {
     throw new StageError(
@@ -73,7 +75,7 @@ export function runStudy(
     });
   };
 
-  const degradation = runDegradation(iris, spec, trainWithSeed, report);
+  const degradation = runDegradation(data, spec, trainWithSeed, report);
   part++;
 
   const irisSource: CurveSource = (repeat) => {
@@ -84,7 +86,7 @@ export function runStudy(
     );
     return { pool: train, test };
   };
-  const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates };
+  const curveSpec = { seed: spec.seed, repeats: spec.curves.repeats, rates: spec.curves.rates, schema: data.schema };
   const irisCurve = runLearningCurve(
     irisSource,
     { ...curveSpec, sizes: spec.curves.iris_sizes },
@@ -115,10 +117,10 @@ export function runStudy(
     degradation,
     curves: { iris: irisCurve, synthetic: syntheticCurve },
     rows_needed: {
-      iris: rowsNeededTable(irisCurve, target, CLASSES.length),
-      synthetic: rowsNeededTable(syntheticCurve, target, CLASSES.length),
+      iris: rowsNeededTable(irisCurve, target, classCount),
+      synthetic: rowsNeededTable(syntheticCurve, target, classCount),
     },
     target_accuracy: target,
-    class_count: CLASSES.length,
+    class_count: classCount,
   };
 }
