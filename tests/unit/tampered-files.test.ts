@@ -70,7 +70,7 @@ describe("tampered model envelope", () => {
     ["no classes", (file) => (file.classes = []), /Too small[\s\S]*at classes/],
     ["a class named twice", (file) => (file.classes = ["a", "a", "b"]), /class names must be unique/],
     ["an unknown engine", (file) => (file.engine = "xgboost"), /engine/],
-    ["another format version", (file) => (file.version = 2), /not a poisonlab-model v1 file/],
+    ["another format version", (file) => (file.version = 1), /not a poisonlab-model v2 file/],
   ]);
   it("refuses a model whose feature count differs from the data's", () => {
     assertRefused(
