@@ -1,10 +1,9 @@
 // Stage poison: attack the clean training split only, and record every touched row in a manifest.
 // The table is read as columns and written back row by row: a million rows fit in bounded memory.
 import { headerOf } from "./core/dataset.ts";
-import { stableJson } from "./core/format.ts";
 import { matrixInput, poisonedRows } from "./core/matrix-table.ts";
 import { poisonParams } from "./core/params.ts";
-import { buildManifest, planPoison } from "./core/poison.ts";
+import { buildManifest, manifestText, planPoison } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
 import { readMatrix, rowRecords, writeTables } from "./shell/csv-stream.ts";
 import { readSchema } from "./shell/files.ts";
@@ -19,7 +18,7 @@ await runStage("poison", async () => {
   const poisoned = planPoison(matrixInput(clean), params, createRng(params.seed), schema);
   const manifest = buildManifest(params, clean.rowCount, poisoned, schema);
   await writeTables([PATHS.trainPoisoned], headerOf(schema), rowRecords(schema, 0, poisonedRows(clean, poisoned)), {
-    [PATHS.manifest]: stableJson(manifest),
+    [PATHS.manifest]: manifestText(manifest),
   });
   console.log(
     `poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.rowCount} rows poisoned -> ${PATHS.trainPoisoned}`,

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { featureRanges, type Row, type Schema } from "../../stages/core/dataset.ts";
+import { stableJson } from "../../stages/core/format.ts";
 import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
-import { buildManifest, POISON_METHODS, poisonCount, poisonRows } from "../../stages/core/poison.ts";
+import { buildManifest, manifestText, POISON_METHODS, poisonCount, poisonRows } from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { IRIS_SCHEMA } from "../support/iris.ts";
 
@@ -181,5 +182,15 @@ describe("attacks on a schema with categorical features and other classes", () =
     const after = manifest.rows[0]?.after ?? {};
     assert.ok(["blue", "green", "red"].includes(after.colour as string));
     assert.ok(["a", "b", "c", "d", "e"].includes(after.kind as string));
+  });
+});
+
+describe("manifestText", () => {
+  it("writes exactly what stableJson writes, for every attack", () => {
+    for (const method of POISON_METHODS) {
+      const result = poisonRows(clean, { method, rate: 0.2 }, createRng(6), IRIS_SCHEMA);
+      const manifest = buildManifest({ method, rate: 0.2, seed: 6 }, clean.length, result.poisoned, IRIS_SCHEMA);
+      assert.equal(manifestText(manifest), stableJson(manifest));
+    }
   });
 });
