@@ -39,8 +39,7 @@ type Stage = keyof typeof STAGES;
 const STAGE_NAMES = Object.keys(STAGES) as Stage[];
 
 const PARAMS_EDITS: Array<[RegExp, string]> = [
-  [/source: iris /, "source: synthetic "],
-  [/rows: null /, "rows: 60000 "],
+  [/^ {2}rows: .*$/m, "  rows: 60000 # synthetic rows fitted to IRIS"],
   [/engine: ml-random-forest /, "engine: poisonlab-forest "],
   [/n_estimators: 100 /, "n_estimators: 10 "],
 ];

@@ -73,7 +73,7 @@ describe("your own data", () => {
       "a category seen only in test",
     );
 
-    const metrics = JSON.parse(repo.read("metrics/evaluate.json"));
+    const metrics = JSON.parse(repo.read("metrics/evaluate-details.json"));
     assert.deepEqual(Object.keys(metrics.per_class).sort(), ["bird", "cat", "dog"]);
     assert.ok(metrics.accuracy > 0.9, `the weight separates the classes: accuracy ${metrics.accuracy}`);
     const confusion = JSON.parse(repo.read("metrics/confusion.json")) as Array<{ actual: string }>;
@@ -91,7 +91,7 @@ describe("your own data", () => {
     setPrepare(repo, { source: "iris", label: null });
     repo.commitAll("pets tried");
     repo.dvc("exp", "run", "-S", "prepare.source=wine", "evaluate");
-    const metrics = JSON.parse(repo.read("metrics/evaluate.json"));
+    const metrics = JSON.parse(repo.read("metrics/evaluate-details.json"));
     assert.deepEqual(Object.keys(metrics.per_class), ["class_0", "class_1", "class_2"]);
     assert.equal(metrics.test_rows, 36); // 178 rows: 59, 71, 48 per class, a fifth of each held out
     assert.ok(metrics.accuracy > 0.8, `accuracy ${metrics.accuracy}`);

@@ -38,7 +38,7 @@ describe("a sweep across two machines, gathered on a third", () => {
     repos.push(seed);
     seed.dvc("remote", "add", "-d", "team", dvcRemote);
     seed.commitAll("the team's DVC remote");
-    seed.git("push", "-q", origin, "main");
+    seed.git("push", "-q", origin, "HEAD:main"); // HEAD: a copy cloned from a checkout may be on another branch
     for (const share of SHARES) {
       const machine = cloneTempRepo(new TempRepo(origin));
       repos.push(machine);
