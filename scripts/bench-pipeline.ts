@@ -4,7 +4,8 @@
  *  - the single run forced (`dvc repro --force evaluate`: prepare to evaluate), a no-op `dvc repro`, `dvc status`;
  *  - each single-run stage alone, beside the cost of starting Node with tsx and nothing else (process start share);
  *  - the same empty script through `npx tsx`, the spelling the stage commands avoid;
- *  - the study and defenses stages, BENCH_SLOW_REPEATS times (default 3).
+ *  - the study and defenses stages (IRIS and the data sets of study.datasets), and the whole pipeline forced
+ *    (`dvc repro --force`, every stage), BENCH_SLOW_REPEATS times (default 3).
  */
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -55,11 +56,14 @@ try {
   for (let round = 0; round < REPEATS; round++) {
     for (const [name, command, args] of cases) samples.get(name)?.push(time(command, args));
   }
-  const slowCases = SLOW_STAGES.map((stage): [string, string, string[]] => [
-    `stage ${stage}`,
-    "node",
-    ["--import", "tsx", `stages/${stage}.ts`],
-  ]);
+  const slowCases: Array<[string, string, string[]]> = [
+    ...SLOW_STAGES.map((stage): [string, string, string[]] => [
+      `stage ${stage}`,
+      "node",
+      ["--import", "tsx", `stages/${stage}.ts`],
+    ]),
+    ["dvc repro --force (whole pipeline)", "dvc", ["repro", "--force"]],
+  ];
   for (const [name] of slowCases) samples.set(name, []);
   for (let round = 0; round < SLOW_REPEATS; round++) {
     for (const [name, command, args] of slowCases) samples.get(name)?.push(time(command, args));

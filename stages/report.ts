@@ -1,11 +1,17 @@
 // Stage report: the study report in markdown, its charts as SVG, and the README's main table.
 
 import { renderSvg } from "./charts/render.ts";
-import { CHART_FILES, studyChartSpecs } from "./charts/study-charts.ts";
+import { acrossChartSpec, CHART_FILES, studyChartSpecs } from "./charts/study-charts.ts";
 import { studyParams } from "./core/params.ts";
+import { acrossSection } from "./core/report/across-section.ts";
 import { defenseSection } from "./core/report/defense-section.ts";
 import { mainTable, studyReport } from "./core/report/study-report.ts";
-import { parseDefenseCells, parseStudyResults } from "./core/study/results-file.ts";
+import {
+  parseAcrossDefenses,
+  parseAcrossResults,
+  parseDefenseCells,
+  parseStudyResults,
+} from "./core/study/results-file.ts";
 import { readJson, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -15,7 +21,9 @@ await runStage("report", async () => {
   const study = loadParams("study", studyParams);
   const results = parseStudyResults(readJson(PATHS.studyResults), PATHS.studyResults, study);
   const defenses = parseDefenseCells(readJson(PATHS.defensesResults), PATHS.defensesResults, study);
-  const specs = studyChartSpecs(results);
+  const across = parseAcrossResults(readJson(PATHS.studyDatasets), PATHS.studyDatasets, study);
+  const acrossDefenses = parseAcrossDefenses(readJson(PATHS.defensesDatasets), PATHS.defensesDatasets, study);
+  const specs = { ...studyChartSpecs(results), [CHART_FILES.degradationDatasets]: acrossChartSpec(across) };
   const charts: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) charts[`${PATHS.reportCharts}/${name}`] = await renderSvg(spec);
   const shape = {
@@ -37,6 +45,7 @@ await runStage("report", async () => {
       results.repeats,
       study.defenses.regularised_min_samples_leaf,
     ),
+    across: acrossSection(across, acrossDefenses, study.across.defense_rates, CHART_FILES.degradationDatasets),
   });
   writeOutputs({ ...charts, [PATHS.report]: report, [PATHS.mainTable]: `${mainTable(results)}\n` });
   console.log(`report: ${PATHS.report} with ${Object.keys(charts).length} charts`);

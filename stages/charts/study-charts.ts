@@ -1,11 +1,13 @@
 import type { TopLevelSpec } from "vega-lite";
 import { percent } from "../core/report/numbers.ts";
+import type { AcrossResults } from "../core/study/across.ts";
 import type { StudyResults } from "../core/study/results.ts";
 import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
 
 /** The report's chart files, relative to the report. */
 export const CHART_FILES = {
   degradation: "degradation.svg",
+  degradationDatasets: "degradation-datasets.svg",
   curves: (source: string) => `learning-curves-${source}.svg`,
 };
 
@@ -50,4 +52,27 @@ export function studyChartSpecs(results: StudyResults): Record<string, TopLevelS
     ]),
   );
   return { [CHART_FILES.degradation]: degradation, ...curves };
+}
+
+/** label_flip's accuracy against the rate, one line per data set. */
+export function acrossChartSpec(across: AcrossResults): TopLevelSpec {
+  return lineChartSpec(
+    Object.entries(across.datasets).flatMap(([name, data]) =>
+      data.degradation.map((cell) => ({
+        dataset: name,
+        rate: cell.rate * 100,
+        accuracy: cell.accuracy.mean,
+        lower: cell.accuracy.ci95[0],
+        upper: cell.accuracy.ci95[1],
+      })),
+    ),
+    {
+      fields: { x: "rate", y: "accuracy", series: "dataset", lower: "lower", upper: "upper" },
+      title: "Clean-test accuracy against label_flip rate, per data set (mean, 95 % CI)",
+      xTitle: "flipped training labels (%)",
+      yTitle: "clean-test accuracy",
+      seriesTitle: "data set",
+      yDomain: [0, 1],
+    },
+  );
 }

@@ -145,6 +145,8 @@ const rateList = z
   .min(2)
   .refine((rates) => rates.includes(0), { message: "must include 0, the clean baseline every rate is compared with" });
 
+const bundledOnly = `must be a bundled data set: ${Object.keys(BUNDLED_LABELS).join(", ")}`;
+
 export const studyParams = z.strictObject({
   seed,
   repeats: z.int().min(2).max(10_000),
@@ -163,6 +165,16 @@ export const studyParams = z.strictObject({
   defenses: z.strictObject({
     rates: z.array(z.number().gt(0).max(1)).min(1),
     regularised_min_samples_leaf: z.int().min(1),
+  }),
+  // The study across data sets: bundled sets only (a CSV of one's own needs the prepare keys to be read).
+  datasets: z
+    .array(z.string().refine((name) => name in BUNDLED_LABELS, { message: bundledOnly }))
+    .min(1)
+    .refine((names) => new Set(names).size === names.length, { message: "names a data set twice" }),
+  across: z.strictObject({
+    rates: rateList,
+    defense_rates: z.array(z.number().gt(0).max(1)).min(1),
+    defense_repeats: z.int().min(2).max(10_000),
   }),
 });
 

@@ -94,6 +94,7 @@ const LOOK_AT_CHARTS = `(() => {
 /** The study's line charts (dvc.yaml's plots section) and the series each must show, in its legend's words. */
 const SERIES_CHARTS: Record<string, string[]> = {
   "accuracy-against-poison-rate": ["label_flip", "feature_noise", "inject"],
+  "accuracy-against-label-flip-per-data-set": ["iris", "wine", "breast_cancer"],
   "learning-curves-synthetic": ["0 % flipped", "10 % flipped", "30 % flipped", "50 % flipped"],
   "learning-curves-iris": ["0 % flipped", "10 % flipped", "30 % flipped", "50 % flipped"],
 };

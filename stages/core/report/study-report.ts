@@ -1,4 +1,5 @@
 import type { StudyResults } from "../study/results.ts";
+import { ACROSS_HEADING } from "./across-section.ts";
 import {
   cleanVersusPoisonedTest,
   degradationTable,
@@ -16,10 +17,12 @@ export interface ReportInputs {
   charts: { degradation: string; curves: Record<string, string> };
   /** The defense section, written from the defense measurements; null until they exist. */
   defenses: string | null;
+  /** The section across data sets; null when not measured. */
+  across: string | null;
 }
 
 /** The study report as markdown. Every number comes from `results`; every verdict from a rule stated in the text. */
-export function studyReport({ results, shape, charts, defenses }: ReportInputs): string {
+export function studyReport({ results, shape, charts, defenses, across }: ReportInputs): string {
   const curveNames = Object.keys(results.curves);
   return `# poisonlab study: what poisoned training data does to a random forest on IRIS
 
@@ -71,6 +74,10 @@ ${curveTables(results)}
 ## 4. Defenses
 
 ${defenses ?? "No defense measurements in this run."}
+
+## ${ACROSS_HEADING}
+
+${across ?? "No measurements across data sets in this run."}
 `;
 }
 

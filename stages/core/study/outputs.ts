@@ -1,3 +1,4 @@
+import type { AcrossResults } from "./across.ts";
 import type { StudyResults } from "./results.ts";
 
 /** A key DVC can show: 0.05 -> "rate_5", 0.125 -> "rate_12.5". */
@@ -73,6 +74,19 @@ export function degradationPlot(results: StudyResults): SeriesPoint[] {
     lower: cell.accuracy.ci95[0],
     upper: cell.accuracy.ci95[1],
   }));
+}
+
+/** label_flip accuracy against the poison rate (in %), one series per data set, with the 95 % interval ends. */
+export function degradationAcrossPlot(across: AcrossResults): SeriesPoint[] {
+  return Object.entries(across.datasets).flatMap(([name, data]) =>
+    data.degradation.map((cell) => ({
+      series: name,
+      poison_rate_pct: percentOf(cell.rate),
+      accuracy: cell.accuracy.mean,
+      lower: cell.accuracy.ci95[0],
+      upper: cell.accuracy.ci95[1],
+    })),
+  );
 }
 
 /** A learning curve's legend name: "0 % flipped", "10 % flipped" (the curves poison by label_flip). */

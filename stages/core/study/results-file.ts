@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StageError } from "../errors.ts";
 import type { StudyParams } from "../params.ts";
 import { POISON_METHODS } from "../poison.ts";
+import type { AcrossDefenses, AcrossResults } from "./across.ts";
 import type { DefenseCell } from "./defenses.ts";
 import type { StudyResults } from "./results.ts";
 
@@ -45,19 +46,34 @@ const studyResultsFile = z.object({
   target_accuracy: share,
   class_count: z.int().min(2),
 });
-const defenseCellsFile = z.array(
-  z.object({
-    method: z.enum(POISON_METHODS),
-    rate: share,
-    defense: z.string().min(1),
-    precision: summary.nullable(),
-    recall: summary.nullable(),
-    f1: summary.nullable(),
-    auroc: summary.nullable(),
-    removed: summary.nullable(),
-    accuracy: summary,
-  }),
-);
+const defenseCell = z.object({
+  method: z.enum(POISON_METHODS),
+  rate: share,
+  defense: z.string().min(1),
+  precision: summary.nullable(),
+  recall: summary.nullable(),
+  f1: summary.nullable(),
+  auroc: summary.nullable(),
+  removed: summary.nullable(),
+  accuracy: summary,
+});
+const defenseCellsFile = z.array(defenseCell);
+const acrossResultsFile = z.object({
+  repeats: z.int().min(1),
+  datasets: z.record(
+    z.string(),
+    z.object({
+      train_rows: z.int().min(1),
+      test_rows: z.int().min(1),
+      class_count: z.int().min(2),
+      degradation: z.array(degradationCell).min(1),
+    }),
+  ),
+});
+const acrossDefensesFile = z.object({
+  repeats: z.int().min(1),
+  datasets: z.record(z.string(), z.array(defenseCell)),
+});
 
 function parsed<T extends z.ZodType>(schema: T, value: unknown, source: string, what: string): z.infer<T> {
   const result = schema.safeParse(value);
@@ -102,4 +118,46 @@ export function parseDefenseCells(value: unknown, source: string, params: StudyP
     );
   }
   return cells;
+}
+
+/** Fails unless the file's data sets are exactly study.datasets, in order. */
+function checkDataSets(names: readonly string[], params: StudyParams, source: string, stage: string): void {
+  if (names.join(",") !== params.datasets.join(",")) {
+    throw new StageError(
+      `${source}: data sets [${names.join(", ")}], but study.datasets is [${params.datasets.join(", ")}]; re-run the ${stage} stage`,
+    );
+  }
+}
+
+/** The study across data sets, checked against study.datasets, study.repeats and study.across.rates. */
+export function parseAcrossResults(value: unknown, source: string, params: StudyParams): AcrossResults {
+  const results = parsed(acrossResultsFile, value, source, "the study's results across data sets");
+  checkDataSets(Object.keys(results.datasets), params, source, "study");
+  for (const [name, data] of Object.entries(results.datasets)) {
+    const rates = data.degradation.map((cell) => cell.rate);
+    const bad = data.degradation.find((cell) => cell.accuracy.n !== params.repeats);
+    if (rates.join(",") !== params.across.rates.join(",") || bad !== undefined) {
+      throw new StageError(
+        `${source}: ${name} has rates [${rates.join(", ")}]${bad ? ` and n = ${bad.accuracy.n}` : ""}, which do not fit study.across.rates and study.repeats = ${params.repeats}; re-run the study stage`,
+      );
+    }
+  }
+  return results;
+}
+
+/** The defenses across data sets, checked against study.datasets and study.across. */
+export function parseAcrossDefenses(value: unknown, source: string, params: StudyParams): AcrossDefenses {
+  const results = parsed(acrossDefensesFile, value, source, "the defense study's results across data sets");
+  checkDataSets(Object.keys(results.datasets), params, source, "defenses");
+  for (const [name, cells] of Object.entries(results.datasets)) {
+    const bad = cells.find(
+      (cell) => cell.accuracy.n !== params.across.defense_repeats || !params.across.defense_rates.includes(cell.rate),
+    );
+    if (bad !== undefined) {
+      throw new StageError(
+        `${source}: ${name}'s ${bad.defense} cell at rate ${bad.rate} (n = ${bad.accuracy.n}) does not fit study.across.defense_repeats = ${params.across.defense_repeats} and study.across.defense_rates; re-run the defenses stage`,
+      );
+    }
+  }
+  return results;
 }
