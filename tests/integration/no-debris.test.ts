@@ -164,7 +164,7 @@ describe("no debris after signals and a full disk", () => {
     // Room for the inputs and 128 KiB more: far less than the megabytes each stage writes.
     const cases: Array<{ stage: Stage; inputs: string[] }> = [
       { stage: "prepare", inputs: ["data/raw/iris.csv"] },
-      { stage: "train", inputs: ["data/sanitized/train.csv"] },
+      { stage: "train", inputs: ["data/sanitized/train.csv", "data/prepared/schema.json"] },
     ];
     for (const { stage, inputs } of cases) {
       const size = inputs.reduce((total, input) => total + statSync(repo.path(input)).size, 128 * 1024);
