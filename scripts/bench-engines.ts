@@ -29,6 +29,7 @@ import { stratifiedSplit } from "../stages/core/split.ts";
 import { splitTables, syntheticTables } from "../stages/core/synthetic.ts";
 import { readMatrix, readTable, taggedRecords, writeTables } from "../stages/shell/csv-stream.ts";
 import { trainForestInThreads } from "../stages/shell/forest-pool.ts";
+import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENGINES = [
@@ -254,14 +255,6 @@ async function measureNodeEngine(
     peak_mib: process.resourceUsage().maxRSS / 1024,
     threads,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function report(

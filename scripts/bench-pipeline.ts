@@ -10,6 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createTempRepo, runCommand } from "../tests/support/temp-repo.ts";
+import { median } from "./median.ts";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const SLOW_REPEATS = Number(process.env.BENCH_SLOW_REPEATS ?? 3);
@@ -25,14 +26,6 @@ function time(command: string, args: string[]): number {
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
   return seconds;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const cases: Array<[string, string, string[]]> = [

@@ -16,17 +16,10 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseDocument } from "yaml";
 import { cloneTempRepo, createTempRepo, type TempRepo } from "../tests/support/temp-repo.ts";
+import { median } from "./median.ts";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const STUDY_STAGES = ["study", "defenses", "report"];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 function timed(repo: TempRepo, args: string[]): { seconds: number; stdout: string } {
   const start = performance.now();
