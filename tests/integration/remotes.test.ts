@@ -55,10 +55,11 @@ describe("dvc push and pull through remotes", () => {
     source.commitAll("the single run's results and three remotes");
   });
   after(async () => {
-    for (const clone of clones) clone.remove();
-    source?.remove();
+    // Plain folders first: a copy whose removal throws must not strand them in the temp folder.
     rmSync(remoteFolder, { recursive: true, force: true });
     await Promise.all([s3?.server.stop(), gcs?.server.stop()]);
+    for (const clone of clones) clone.remove();
+    source?.remove();
   });
 
   function roundTrip(remote: string, env: Record<string, string>): void {
@@ -125,10 +126,11 @@ describe("a shared run-cache", () => {
     }).stdout;
   });
   after(() => {
-    machineA?.remove();
-    machineB?.remove();
+    // Plain folders first: a copy whose removal throws must not strand them in the temp folder.
     rmSync(remoteFolder, { recursive: true, force: true });
     if (shimFolder) rmSync(shimFolder, { recursive: true, force: true });
+    machineA?.remove();
+    machineB?.remove();
   });
 
   it("restores the single run on machine B without starting a single stage command", () => {

@@ -61,9 +61,10 @@ describe("a sweep across two machines, gathered on a third", () => {
     gathered = experimentsFromShowJson(JSON.parse(gatherer.dvc("exp", "show", "--json")));
   });
   after(() => {
-    for (const repo of repos) repo.remove();
+    // Plain folders first: a copy whose removal throws must not strand them in the temp folder.
     rmSync(origin, { recursive: true, force: true });
     rmSync(dvcRemote, { recursive: true, force: true });
+    for (const repo of repos) repo.remove();
   });
 
   it("each machine ran only its share", () => {
