@@ -1,90 +1,85 @@
 /**
  * npm run bench:run-cache: restore from a shared run-cache against recompute, median of BENCH_REPEATS (3) runs
- * each, side by side, in throw-away copies of the repository sharing a folder remote.
- *  - machine A runs the single run (prepare to evaluate) and the study stages (study, defenses, report) and
- *    pushes with `npm run push:run-cache`;
+ * each, side by side, in throw-away copies of the repository (its dvc.yaml as it is) sharing a folder remote.
+ *  - machine A runs the whole pipeline and pushes with `npm run push:run-cache`;
  *  - restore: a fresh clone with dvc.lock removed (so only the run-cache can say what the stages make) runs
- *    `dvc repro --pull evaluate`, then `dvc repro --pull report`; no stage may run;
- *  - recompute: a fresh clone runs `dvc repro --force evaluate`, then `dvc repro --force report`.
- * The study stages have no run-cache with this project's dvc.yaml (their plain outputs are `cache: false`, so
- * that the report is reviewable from git); the copy measured here caches those outputs instead, to show what
- * that change would buy. The single run is measured with the project's dvc.yaml as it is.
+ *    `dvc repro --pull evaluate` (the single run), then `dvc repro --pull` (the rest: the study stages, then
+ *    readme and push, which DVC never run-caches and so run); no run-cached stage may run;
+ *  - recompute: a fresh clone runs `dvc repro --force evaluate`, then `dvc repro --force readme` and
+ *    `dvc repro --force --single-item push` (the same rest).
+ * The whole pipeline's row is the sum of the two.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseDocument } from "yaml";
 import { cloneTempRepo, createTempRepo, type TempRepo } from "../tests/support/temp-repo.ts";
 import { median } from "./median.ts";
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-const STUDY_STAGES = ["study", "defenses", "report"];
+// Stages DVC never run-caches: readme's README.md is `persist: true`, push has no outputs.
+const NEVER_RUN_CACHED = new Set(["readme", "push"]);
 
-function timed(repo: TempRepo, args: string[]): { seconds: number; stdout: string } {
+function timed(repo: TempRepo, ...commands: string[][]): { seconds: number; stdout: string } {
   const start = performance.now();
-  const stdout = repo.ok("dvc", args).stdout;
+  const stdout = commands.map((args) => repo.ok("dvc", args).stdout).join("\n");
   return { seconds: (performance.now() - start) / 1000, stdout };
 }
 
-/** The study stages' plain outputs cached by DVC instead of committed to git, so that they get a run-cache. */
-function cacheStudyOutputs(repo: TempRepo): string[] {
-  const doc = parseDocument(repo.read("dvc.yaml"));
-  const moved: string[] = [];
-  for (const stage of STUDY_STAGES) {
-    const outs = (doc.getIn(["stages", stage, "outs"]) as { toJSON(): unknown[] }).toJSON();
-    const paths = outs.map((out) => (typeof out === "string" ? out : (Object.keys(out as object)[0] ?? "")));
-    doc.setIn(["stages", stage, "outs"], paths);
-    moved.push(...paths);
-  }
-  repo.write("dvc.yaml", doc.toString());
-  repo.git("rm", "-r", "-q", "--cached", ...moved);
-  return moved;
+function stagesRun(stdout: string): string[] {
+  return [...stdout.matchAll(/^Running stage '([^']+)'/gm)].map((match) => match[1] ?? "");
 }
 
 const remote = mkdtempSync(join(tmpdir(), "poisonlab-bench-remote-"));
 const machineA = createTempRepo();
 const clones: TempRepo[] = [];
 try {
-  cacheStudyOutputs(machineA);
   machineA.dvc("remote", "add", "-d", "team", remote);
-  machineA.dvc("repro", "--force", "evaluate", ...STUDY_STAGES);
-  machineA.commitAll("results in DVC's cache, the team's remote");
+  machineA.dvc("repro", "--force");
+  machineA.commitAll("results, and the team's remote");
   console.log(machineA.ok("npm", ["run", "--silent", "push:run-cache"]).stdout.trim());
 
-  const samples: Record<string, number[]> = {
-    "single run: restore": [],
-    "single run: recompute": [],
-    "study stages: restore": [],
-    "study stages: recompute": [],
-  };
+  const parts = ["single run", "study stages, readme, push"] as const;
+  const samples: Record<string, number[]> = {};
+  for (const part of parts) for (const way of ["restore", "recompute"]) samples[`${part}: ${way}`] = [];
   for (let round = 0; round < REPEATS; round++) {
     const restoring = cloneTempRepo(machineA);
     clones.push(restoring);
     rmSync(restoring.path("dvc.lock"));
-    for (const [name, target] of [
-      ["single run", "evaluate"],
-      ["study stages", "report"],
-    ] as const) {
-      const run = timed(restoring, ["repro", "--pull", target]);
-      if (/^Running stage/m.test(run.stdout)) throw new Error(`restore ran a stage:\n${run.stdout}`);
-      samples[`${name}: restore`]?.push(run.seconds);
+    const restores = [timed(restoring, ["repro", "--pull", "evaluate"]), timed(restoring, ["repro", "--pull"])];
+    for (const [index, run] of restores.entries()) {
+      const ran = stagesRun(run.stdout).filter((stage) => !NEVER_RUN_CACHED.has(stage));
+      if (ran.length > 0) throw new Error(`restore ran ${ran.join(", ")}:\n${run.stdout}`);
+      samples[`${parts[index]}: restore`]?.push(run.seconds);
     }
     const recomputing = cloneTempRepo(machineA);
     clones.push(recomputing);
     samples["single run: recompute"]?.push(timed(recomputing, ["repro", "--force", "evaluate"]).seconds);
-    samples["study stages: recompute"]?.push(timed(recomputing, ["repro", "--force", "report"]).seconds);
+    samples["study stages, readme, push: recompute"]?.push(
+      timed(recomputing, ["repro", "--force", "readme"], ["repro", "--force", "--single-item", "push"]).seconds,
+    );
     for (const clone of clones.splice(0)) clone.remove();
     console.log(`round ${round + 1} of ${REPEATS} done`);
   }
 
+  const whole = (way: string): number[] =>
+    (samples[`single run: ${way}`] ?? []).map(
+      (seconds, round) => seconds + (samples[`${parts[1]}: ${way}`]?.[round] ?? 0),
+    );
+  const rows: Array<[string, number[], number[]]> = [
+    ...parts.map((part): [string, number[], number[]] => [
+      part,
+      samples[`${part}: restore`] ?? [],
+      samples[`${part}: recompute`] ?? [],
+    ]),
+    ["whole pipeline (dvc repro)", whole("restore"), whole("recompute")],
+  ];
   console.log(`\nMedian wall time of ${REPEATS} runs each (seconds), fresh clones, a folder remote:\n`);
   console.log("| what | restore (dvc repro --pull, run-cache) | recompute (dvc repro --force) | recompute / restore |");
   console.log("| --- | --- | --- | --- |");
-  for (const name of ["single run", "study stages"]) {
-    const restore = median(samples[`${name}: restore`] ?? []);
-    const recompute = median(samples[`${name}: recompute`] ?? []);
-    console.log(`| ${name} | ${restore.toFixed(2)} | ${recompute.toFixed(2)} | ${(recompute / restore).toFixed(1)}x |`);
+  for (const [name, restore, recompute] of rows) {
+    const ratio = median(recompute) / median(restore);
+    console.log(`| ${name} | ${median(restore).toFixed(2)} | ${median(recompute).toFixed(2)} | ${ratio.toFixed(1)}x |`);
   }
   console.log(`\nsamples: ${JSON.stringify(samples)}`);
 } finally {

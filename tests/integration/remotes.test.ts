@@ -2,7 +2,8 @@
  * Results that travel through DVC's remotes, in throw-away git copies of this repository: push from one
  * clone and pull into a second through a local folder, S3 (moto's server) and Google Cloud Storage
  * (gcp-storage-emulator), both on 127.0.0.1 with credentials from the environment; a shared run-cache that
- * lets the second clone's `dvc repro` restore the single run without starting a stage command; and rolling
+ * lets the second clone's `dvc repro` restore the single run and the study stages without starting a stage
+ * command; and rolling
  * back to a known-good data version after a poisoned one landed.
  */
 import assert from "node:assert/strict";
@@ -29,6 +30,16 @@ const OUTPUTS = [
   "metrics/confusion.json",
 ];
 const SINGLE_RUN = ["prepare", "poison", "sanitize", "train", "evaluate"];
+const STUDY_STAGES = ["study", "defenses", "report"];
+/** The study stages' outputs, committed to git (`cache: false`): run-cached by `npm run push:run-cache`. */
+const STUDY_OUTPUTS = [
+  "metrics/study.json",
+  "metrics/study-results.json",
+  "metrics/study-summary.json",
+  "metrics/defenses-results.json",
+  "metrics/defenses-summary.json",
+  "reports/study.md",
+];
 const UP_TO_DATE = /Data and pipelines are up to date/;
 
 const bytesOf = (repo: TempRepo, files: readonly string[]): Buffer[] =>
@@ -109,19 +120,23 @@ describe("a shared run-cache", () => {
     machineA.commitAll("the team's remote");
     machineB = cloneTempRepo(machineA);
     // A configuration nobody committed: only the run-cache can tell machine B what its stages would make.
+    // Fewer study repeats, to keep the study stages short.
     for (const machine of [machineA, machineB]) {
       const params = parseDocument(machine.read("params.yaml"));
       params.setIn(["poison", "rate"], 0.3);
+      params.setIn(["study", "repeats"], 2);
+      params.setIn(["study", "curves", "repeats"], 2);
+      params.setIn(["study", "across", "defense_repeats"], 2);
       machine.write("params.yaml", params.toString());
     }
-    machineA.dvc("repro", "evaluate");
+    machineA.dvc("repro", "evaluate", ...STUDY_STAGES);
     machineA.ok("npm", ["run", "--silent", "push:run-cache"]);
     // Machine B runs with a `node` that records any call and fails: no stage command may start.
     shimFolder = mkdtempSync(join(tmpdir(), "poisonlab-node-shim-"));
     const shim = join(shimFolder, "node");
     writeFileSync(shim, `#!/bin/sh\necho "node $*" >> '${join(shimFolder, "calls")}'\nexit 97\n`);
     chmodSync(shim, 0o755);
-    restored = machineB.ok("dvc", ["repro", "--pull", "evaluate"], {
+    restored = machineB.ok("dvc", ["repro", "--pull", "evaluate", ...STUDY_STAGES], {
       env: { PATH: `${shimFolder}${delimiter}${process.env.PATH}` },
     }).stdout;
   });
@@ -133,15 +148,18 @@ describe("a shared run-cache", () => {
     machineB?.remove();
   });
 
-  it("restores the single run on machine B without starting a single stage command", () => {
+  it("restores the single run and the study stages on machine B without starting a single stage command", () => {
     assert.equal(calls(), "", "no node process was started");
     assert.deepEqual(stagesRun(restored), []);
-    for (const stage of SINGLE_RUN.slice(1))
+    for (const stage of [...SINGLE_RUN.slice(1), ...STUDY_STAGES])
       assert.match(restored, new RegExp(`Stage '${stage}' is cached - skipping run, checking out outputs`), restored);
   });
 
   it("gives machine B machine A's outputs and dvc.lock byte for byte", () => {
     assert.deepEqual(bytesOf(machineB, OUTPUTS), bytesOf(machineA, OUTPUTS));
+    assert.deepEqual(bytesOf(machineB, STUDY_OUTPUTS), bytesOf(machineA, STUDY_OUTPUTS));
+    // Not the committed files: the results of machine A's uncommitted study params.
+    for (const file of STUDY_OUTPUTS) assert.notEqual(machineB.read(file), machineB.git("show", `HEAD:${file}`), file);
     assert.equal(machineB.read("dvc.lock"), machineA.read("dvc.lock"));
     assert.equal(JSON.parse(machineB.read("data/poisoned/manifest.json")).rows_poisoned, 36);
   });
