@@ -128,6 +128,23 @@ export const defenseParams = z.strictObject({
   seed,
 });
 
+// The certify stage: partition aggregation (stages/core/certify/), its base model and the budgets reported.
+export const certifyParams = z.strictObject({
+  k: z.int().min(2).max(100_000),
+  n_estimators: z.int().min(1).max(1000),
+  max_features: z
+    .union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' })
+    .nullable(),
+  max_depth: z.int().min(1).nullable(),
+  min_samples_leaf: z.int().min(1),
+  seed,
+  budgets: z
+    .array(z.int().min(1).max(100_000))
+    .min(1)
+    .refine((budgets) => new Set(budgets).size === budgets.length, { message: "names a budget twice" }),
+});
+
+export type CertifyParams = z.infer<typeof certifyParams>;
 export type PrepareParams = z.infer<typeof prepareParams>;
 export type PoisonParams = z.infer<typeof poisonParams>;
 export type TrainParams = z.infer<typeof trainParams>;
