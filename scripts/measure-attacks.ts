@@ -1,6 +1,6 @@
 // npm run measure:attacks: random, targeted and adversarial label flips at equal budgets, and the backdoor's
 // attack success rate, on the bundled data sets. A measurement, not a test: it prints markdown tables.
-//   node --import tsx scripts/measure-attacks.ts [--seeds 10] [--trees 100] [--datasets iris,wine,breast_cancer]
+//   node --import tsx scripts/measure-attacks.ts [--seeds 10] [--trees 100] [--datasets iris,wine,breast_cancer] [--quantile 0.99] [--features 3]
 // Per seed: a fresh stratified 80/20 split, the attack on the training split, a poisonlab-forest (sqrt features)
 // scored on the clean test split. Targeted flips take the largest class to the next largest. The adversarial
 // surrogate and the backdoor trigger use params.yaml's poison.adversarial and poison.backdoor settings.
@@ -25,10 +25,18 @@ const { values: args } = parseArgs({
     seeds: { type: "string", default: "10" },
     trees: { type: "string", default: "100" },
     datasets: { type: "string", default: "iris,wine,breast_cancer" },
+    quantile: { type: "string" }, // overrides poison.backdoor.quantile
+    features: { type: "string" }, // overrides poison.backdoor.features (a count)
   },
 });
 const seeds = Number(args.seeds);
-const base = loadParams("poison", poisonParams);
+const fromFile = loadParams("poison", poisonParams);
+const backdoor = fromFile.backdoor && {
+  ...fromFile.backdoor,
+  ...(args.quantile === undefined ? {} : { quantile: Number(args.quantile) }),
+  ...(args.features === undefined ? {} : { features: Number(args.features) }),
+};
+const base: PoisonParams = { ...fromFile, backdoor };
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const sd = (values: readonly number[]) => {
   const m = mean(values);
