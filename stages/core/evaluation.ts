@@ -29,9 +29,9 @@ export function headlineMetrics(
     poison_method: attack.method,
     poison_rate: attack.rate,
     accuracy: metrics.accuracy,
+    accuracy_on_poisoned_test: metrics.accuracy_on_poisoned_test,
     // backdoor only (absent otherwise, so other runs' metrics stay as they were): stamped test rows obeying the trigger.
     ...(attackSuccessRate === undefined ? {} : { attack_success_rate: attackSuccessRate }),
-    accuracy_on_poisoned_test: metrics.accuracy_on_poisoned_test,
     f1_macro: metrics.f1_macro,
     precision_macro: metrics.precision_macro,
     recall_macro: metrics.recall_macro,
