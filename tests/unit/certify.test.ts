@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { attackOptions } from "../../stages/core/attacks/resolve-options.ts";
 import { type Certified, certifiedAccuracy, certify } from "../../stages/core/certify/certificate.ts";
+import { rowsNear } from "../../stages/core/certify/near-insertion.ts";
 import { partOf } from "../../stages/core/certify/partition.ts";
 import {
   type BaseModelSettings,
@@ -9,7 +10,6 @@ import {
   trainPartitions,
 } from "../../stages/core/certify/partition-aggregation.ts";
 import type { Dataset, Row } from "../../stages/core/dataset.ts";
-import { round6 } from "../../stages/core/format.ts";
 import { poisonRows, rowsTable } from "../../stages/core/poison.ts";
 import { createRng, deriveSeed, randomInt, sampleIndices } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
@@ -100,11 +100,7 @@ const insertNear: Poisoning = (train, budget, seed, data, test) => {
   const rng = createRng(deriveSeed(seed, "near"));
   const victim = test[randomInt(rng, test.length)] as Row;
   const label = (victim.label + 1 + randomInt(rng, data.schema.classes.length - 1)) % data.schema.classes.length;
-  const near = Array.from({ length: budget }, (_, i) => ({
-    features: victim.features.map((value, f) => (f === 0 ? round6(value + (i + 1) * 1e-4) : value)),
-    label,
-  }));
-  return [...train, ...near];
+  return [...train, ...rowsNear(victim.features, label, budget)];
 };
 
 const deleteRows: Poisoning = (train, budget, seed) => {
