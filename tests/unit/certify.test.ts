@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { attackOptions } from "../../stages/core/attacks/resolve-options.ts";
 import { type Certified, certifiedAccuracy, certify } from "../../stages/core/certify/certificate.ts";
+import { certifyMetrics, certifyPlot } from "../../stages/core/certify/certify-outputs.ts";
 import { rowsNear } from "../../stages/core/certify/near-insertion.ts";
 import { partOf } from "../../stages/core/certify/partition.ts";
 import {
@@ -10,6 +11,7 @@ import {
   trainPartitions,
 } from "../../stages/core/certify/partition-aggregation.ts";
 import type { Dataset, Row } from "../../stages/core/dataset.ts";
+import { certifyParams, parseSection } from "../../stages/core/params.ts";
 import { poisonRows, rowsTable } from "../../stages/core/poison.ts";
 import { createRng, deriveSeed, randomInt, sampleIndices } from "../../stages/core/rng.ts";
 import { stratifiedSplit } from "../../stages/core/split.ts";
@@ -202,4 +204,47 @@ describe("the certificate is not vacuous", () => {
       assert.ok(share > 0.5, `${name}: certified accuracy at r = 2 is ${share}`);
     });
   }
+});
+
+describe("the certify stage's outputs and params", () => {
+  const results = [
+    { label: 0, radius: 3 },
+    { label: 1, radius: 1 },
+    { label: 2, radius: 0 },
+  ];
+  it("writes accuracy and one flat key per budget, in budget order, and a curve from r = 0 to the largest", () => {
+    const metrics = certifyMetrics(results, [0, 1, 2], [3, 1]);
+    assert.deepEqual(metrics, { accuracy: 1, certified_accuracy_r1: 0.666667, certified_accuracy_r3: 0.333333 });
+    const plot = certifyPlot(results, [0, 1, 2], [3, 1], "k=10");
+    assert.deepEqual(
+      plot.map((point) => [point.radius, point.certified_accuracy]),
+      [
+        [0, 1],
+        [1, 0.666667],
+        [2, 0.333333],
+        [3, 0.333333],
+      ],
+    );
+  });
+
+  it("names the key and value of a bad certify param", () => {
+    const bad = {
+      certify: {
+        k: 1,
+        budgets: [1, 1],
+        n_estimators: 1,
+        max_features: null,
+        max_depth: null,
+        min_samples_leaf: 1,
+        seed: 5,
+      },
+    };
+    assert.throws(
+      () => parseSection(bad, "certify", certifyParams, "params.yaml"),
+      (error: unknown) =>
+        error instanceof Error &&
+        /certify\.k = 1: Too small/.test(error.message) &&
+        /certify\.budgets = \[1,1\]: names a budget twice/.test(error.message),
+    );
+  });
 });
