@@ -10,7 +10,7 @@ import { seededForest } from "../stages/core/classifier.ts";
 import { IRIS_CHOICE } from "../stages/core/data-source.ts";
 import { type Detector, detectorsOf } from "../stages/core/defense/methods.ts";
 import { defenseParams, studyParams, type TrainParams } from "../stages/core/params.ts";
-import { POISON_METHODS, type PoisonMethod } from "../stages/core/poison.ts";
+import { RANDOM_ATTACKS, type RandomAttack } from "../stages/core/poison.ts";
 import { loadDataset } from "../stages/core/raw-table.ts";
 import { defenseTable } from "../stages/core/report/defense-section.ts";
 import { type DefenseVariant, runDefenseStudy } from "../stages/core/study/defenses.ts";
@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     seeds: { type: "string", default: "30" },
     trees: { type: "string", default: "100" },
     rates: { type: "string", default: "0.05,0.1,0.5" },
-    attacks: { type: "string", default: POISON_METHODS.join(",") },
+    attacks: { type: "string", default: RANDOM_ATTACKS.join(",") },
     leaf: { type: "string", default: "10" },
     "max-depth": { type: "string", default: "3" },
   },
@@ -71,7 +71,7 @@ const spec = {
   seed: study.seed,
   repeats: Number(args.seeds),
   test_size: study.test_size,
-  methods: args.attacks.split(",") as PoisonMethod[],
+  methods: args.attacks.split(",") as RandomAttack[],
   rates: args.rates.split(",").map(Number),
   detector,
 };

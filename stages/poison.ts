@@ -1,5 +1,6 @@
 // Stage poison: attack the clean training split only, and record every touched row in a manifest.
 // The table is read as columns and written back row by row: a million rows fit in bounded memory.
+import { attackOptions } from "./core/attacks/resolve-options.ts";
 import { headerOf } from "./core/dataset.ts";
 import { matrixInput, poisonedRows } from "./core/matrix-table.ts";
 import { poisonParams } from "./core/params.ts";
@@ -15,8 +16,10 @@ await runStage("poison", async () => {
   const params = loadParams("poison", poisonParams);
   const schema = readSchema(PATHS.schema);
   const clean = await readMatrix(PATHS.trainClean, schema);
-  const poisoned = planPoison(matrixInput(clean), params, createRng(params.seed), schema);
-  const manifest = buildManifest(params, clean.rowCount, poisoned, schema);
+  const input = matrixInput(clean);
+  const spec = { ...params, options: attackOptions(params, schema, input) };
+  const poisoned = planPoison(input, spec, createRng(params.seed), schema);
+  const manifest = buildManifest(spec, clean.rowCount, poisoned, schema);
   await writeTables([PATHS.trainPoisoned], headerOf(schema), rowRecords(schema, 0, poisonedRows(clean, poisoned)), {
     [PATHS.manifest]: manifestText(manifest),
   });

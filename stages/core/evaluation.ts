@@ -17,14 +17,21 @@ export interface AttackName {
 /**
  * metrics/evaluate.json, the single run's headline: the attack and rate first, then the two accuracies, so
  * `dvc metrics show` and `dvc exp show` lead with them. Everything else (weighted scores, per-class scores)
- * stays in the details file, which is committed but not a DVC metric.
+ * stays in the details file, which is committed but not a DVC metric. attack_success_rate: see
+ * stages/core/attacks/backdoor.ts.
  */
-export function headlineMetrics(metrics: ReturnType<typeof evaluate>["metrics"], attack: AttackName) {
+export function headlineMetrics(
+  metrics: ReturnType<typeof evaluate>["metrics"],
+  attack: AttackName,
+  attackSuccessRate?: number | null,
+) {
   return {
     poison_method: attack.method,
     poison_rate: attack.rate,
     accuracy: metrics.accuracy,
     accuracy_on_poisoned_test: metrics.accuracy_on_poisoned_test,
+    // backdoor only (absent otherwise, so other runs' metrics stay as they were): stamped test rows obeying the trigger.
+    ...(attackSuccessRate === undefined ? {} : { attack_success_rate: attackSuccessRate }),
     f1_macro: metrics.f1_macro,
     precision_macro: metrics.precision_macro,
     recall_macro: metrics.recall_macro,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { StageError } from "./errors.ts";
 import type { PoisonParams } from "./params.ts";
-import { POISON_METHODS, poisonCount } from "./poison.ts";
+import { poisonCount } from "./poison.ts";
+import { POISON_METHODS } from "./poison-methods.ts";
 
 /**
  * What later stages read back from the poison manifest (data/poisoned/manifest.json, written by buildManifest):
@@ -15,6 +16,8 @@ export const manifestFile = z.object({
   rows_in: z.int().min(0),
   rows_out: z.int().min(0),
   rows_poisoned: z.int().min(0),
+  // backdoor only: the trigger the poison stage stamped (buildManifest).
+  trigger: z.strictObject({ target: z.string(), features: z.record(z.string(), z.number()) }).optional(),
   // `before` is the row as it was, null for an injected row; readers that only score rows may omit it.
   rows: z.array(
     z.object({
@@ -54,6 +57,9 @@ function manifestProblem(manifest: ManifestFile, params: PoisonParams): string |
   }
   if (poisoned !== poisonCount(rowsIn, rate)) {
     return `rows_poisoned = ${poisoned}, but rate ${rate} of rows_in = ${rowsIn} is ${poisonCount(rowsIn, rate)}`;
+  }
+  if ((method === "backdoor") !== (manifest.trigger !== undefined)) {
+    return method === "backdoor" ? "a backdoor manifest without its trigger" : `a ${method} manifest with a trigger`;
   }
   if (rows.length !== poisoned) return `rows_poisoned = ${poisoned}, but it lists ${rows.length} rows`;
   const expectedOut = method === "inject" ? rowsIn + poisoned : rowsIn;

@@ -3,7 +3,7 @@ import { BUNDLED_LABELS, DEFAULT_SOURCE, rawFile } from "./data-source.ts";
 import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
 import { StageError } from "./errors.ts";
 import { excerpt } from "./excerpt.ts";
-import { POISON_METHODS } from "./poison.ts";
+import { POISON_METHODS, RANDOM_ATTACKS } from "./poison-methods.ts";
 import { MISSING_POLICIES } from "./raw-table.ts";
 
 /** One strict zod schema per params.yaml section; each stage validates only the sections it reads. */
@@ -46,11 +46,61 @@ export const prepareParams = z
     }
   });
 
-export const poisonParams = z.strictObject({
-  method: z.enum(POISON_METHODS),
-  rate: z.number().min(0).max(1),
-  seed,
-});
+// The chosen attacks' sections are optional, so params files from before them still read; the stage that
+// runs an attack checks class and feature names against the data's schema (stages/core/attacks/resolve-options.ts).
+const className = z.string().min(1);
+export const poisonParams = z
+  .strictObject({
+    method: z.enum(POISON_METHODS),
+    rate: z.number().min(0).max(1),
+    seed,
+    targeted: z.strictObject({ source: className.nullable(), target: className.nullable() }).optional(),
+    adversarial: z.strictObject({ folds: z.int().min(2).max(50), n_estimators: z.int().min(1).max(1000) }).optional(),
+    backdoor: z
+      .strictObject({
+        target: className.nullable(),
+        features: z.union([z.int().min(1), z.array(z.string().min(1)).min(1)], {
+          error: "expected a count of features or a list of feature names",
+        }),
+        quantile: z.number().min(0).max(1),
+      })
+      .optional(),
+  })
+  .superRefine((params, context) => {
+    if (params.method === "targeted_flip") {
+      for (const key of ["source", "target"] as const) {
+        if ((params.targeted?.[key] ?? null) === null) {
+          context.addIssue({
+            code: "custom",
+            path: ["targeted", key],
+            message: "targeted_flip needs a class name here",
+          });
+        }
+      }
+      const { source, target } = params.targeted ?? {};
+      if (source != null && source === target) {
+        context.addIssue({
+          code: "custom",
+          path: ["targeted", "target"],
+          message: "must differ from poison.targeted.source",
+        });
+      }
+    }
+    if (params.method === "adversarial_flip" && params.adversarial === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["adversarial"],
+        message: "adversarial_flip needs folds and n_estimators here",
+      });
+    }
+    if (params.method === "backdoor" && params.backdoor === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["backdoor"],
+        message: "backdoor needs target, features and quantile here",
+      });
+    }
+  });
 
 export const ENGINES = ["ml-random-forest", "poisonlab-forest"] as const;
 
@@ -78,6 +128,23 @@ export const defenseParams = z.strictObject({
   seed,
 });
 
+// The certify stage: partition aggregation (stages/core/certify/), its base model and the budgets reported.
+export const certifyParams = z.strictObject({
+  k: z.int().min(2).max(100_000),
+  n_estimators: z.int().min(1).max(1000),
+  max_features: z
+    .union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' })
+    .nullable(),
+  max_depth: z.int().min(1).nullable(),
+  min_samples_leaf: z.int().min(1),
+  seed,
+  budgets: z
+    .array(z.int().min(1).max(100_000))
+    .min(1)
+    .refine((budgets) => new Set(budgets).size === budgets.length, { message: "names a budget twice" }),
+});
+
+export type CertifyParams = z.infer<typeof certifyParams>;
 export type PrepareParams = z.infer<typeof prepareParams>;
 export type PoisonParams = z.infer<typeof poisonParams>;
 export type TrainParams = z.infer<typeof trainParams>;
@@ -151,7 +218,7 @@ export const studyParams = z.strictObject({
   seed,
   repeats: z.int().min(2).max(10_000),
   test_size: z.number().gt(0).lt(1),
-  methods: z.array(z.enum(POISON_METHODS)).min(1),
+  methods: z.array(z.enum(RANDOM_ATTACKS)).min(1), // the chosen attacks need per-data-set params
   rates: rateList,
   forest: trainParams.omit({ seed: true }),
   curves: z.strictObject({

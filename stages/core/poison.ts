@@ -1,13 +1,25 @@
+import { adversarialFlip } from "./attacks/adversarial-flip.ts";
+import { backdoor } from "./attacks/backdoor.ts";
+import { type AttackOptions, required, type Trigger } from "./attacks/options.ts";
+import { targetedFlip } from "./attacks/targeted-flip.ts";
 import { describeRow, featureRanges, type Row, type Schema } from "./dataset.ts";
 import { round6 } from "./format.ts";
+import type { PoisonMethod } from "./poison-methods.ts";
 import { type Rng, randomInt, randomUniform, sampleIndices } from "./rng.ts";
 
-export const POISON_METHODS = ["label_flip", "feature_noise", "inject"] as const;
-export type PoisonMethod = (typeof POISON_METHODS)[number];
+export {
+  CHOSEN_ATTACKS,
+  POISON_METHODS,
+  type PoisonMethod,
+  RANDOM_ATTACKS,
+  type RandomAttack,
+} from "./poison-methods.ts";
 
 export interface PoisonSpec {
   method: PoisonMethod;
   rate: number;
+  /** The chosen attacks' options (attackOptions resolves them from params.yaml); random attacks need none. */
+  options?: AttackOptions;
 }
 
 /** One poisoned row: its index in the poisoned table, what it was (null for an injected row) and what it became. */
@@ -48,6 +60,8 @@ interface AttackContext {
   rng: Rng;
   randomFeatures: () => number[];
   classCount: number;
+  options: AttackOptions;
+  schema: Schema;
 }
 
 type Attack = (context: AttackContext) => PoisonedRow[];
@@ -69,6 +83,11 @@ const ATTACKS: Record<PoisonMethod, Attack> = {
     }
     return poisoned;
   },
+  targeted_flip: ({ input, count, rng, options }) =>
+    targetedFlip(input, count, rng, required(options.targeted, "targeted_flip")),
+  adversarial_flip: ({ input, count, rng, options, schema }) =>
+    adversarialFlip(input, count, rng, required(options.adversarial, "adversarial_flip"), schema),
+  backdoor: ({ input, count, rng, options }) => backdoor(input, count, rng, required(options.backdoor, "backdoor")),
 };
 
 /**
@@ -106,6 +125,8 @@ export function planPoison(input: PoisonInput, spec: PoisonSpec, rng: Rng, schem
     rng,
     randomFeatures,
     classCount: schema.classes.length,
+    options: spec.options ?? {},
+    schema,
   };
   return ATTACKS[spec.method](context);
 }
@@ -133,6 +154,8 @@ export interface PoisonManifest {
   rows_in: number;
   rows_out: number;
   rows_poisoned: number;
+  /** backdoor only: the trigger, so evaluate stamps the test rows with the very same values. */
+  trigger?: { target: string; features: Record<string, number> };
   rows: Array<{ row: number; before: Record<string, number | string> | null; after: Record<string, number | string> }>;
 }
 
@@ -149,11 +172,22 @@ export function buildManifest(
     rows_in: rowsIn,
     rows_out: rowsIn + poisoned.filter(({ before }) => before === null).length,
     rows_poisoned: poisoned.length,
+    ...(spec.method === "backdoor"
+      ? { trigger: describeTrigger(schema, required(spec.options?.backdoor, "backdoor")) }
+      : {}),
     rows: poisoned.map(({ row, before, after }) => ({
       row,
       before: before === null ? null : describeRow(schema, before),
       after: describeRow(schema, after),
     })),
+  };
+}
+
+function describeTrigger(schema: Schema, options: { target: number; trigger: Trigger }) {
+  const { features, values } = options.trigger;
+  return {
+    target: schema.classes[options.target] as string,
+    features: Object.fromEntries(features.map((f, i) => [schema.features[f]?.name as string, values[i] as number])),
   };
 }
 

@@ -15,6 +15,8 @@ export const PATHS = {
   metrics: "metrics/evaluate.json",
   evaluateDetails: "metrics/evaluate-details.json",
   confusion: "metrics/confusion.json",
+  certifyMetrics: "metrics/certify.json",
+  certifyPlot: "metrics/certify-plot.json",
   studyResults: "metrics/study-results.json",
   studyMetrics: "metrics/study.json",
   studySummary: "metrics/study-summary.json",

@@ -35,6 +35,10 @@ describe("evaluate's headline metrics", () => {
     assert.equal(headline.accuracy_on_poisoned_test, 1 / 3);
     assert.equal(headline.poison.train_rows_poisoned, 12);
     assert.ok(!("per_class" in headline) && "per_class" in metrics);
+    assert.ok(!("attack_success_rate" in headline), "only a backdoor has an attack success rate");
+    const backdoor = headlineMetrics(metrics, { method: "backdoor", rate: 0.05 }, 0.75);
+    assert.equal(Object.keys(backdoor)[4], "attack_success_rate");
+    assert.equal(backdoor.attack_success_rate, 0.75);
   });
 });
 

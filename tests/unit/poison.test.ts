@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { featureRanges, type Row, type Schema } from "../../stages/core/dataset.ts";
 import { stableJson } from "../../stages/core/format.ts";
 import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
-import { buildManifest, manifestText, POISON_METHODS, poisonCount, poisonRows } from "../../stages/core/poison.ts";
+import { buildManifest, manifestText, poisonCount, poisonRows, RANDOM_ATTACKS } from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { IRIS_SCHEMA } from "../support/iris.ts";
 
@@ -94,7 +94,7 @@ describe("inject", () => {
 });
 
 describe("every method", () => {
-  for (const method of POISON_METHODS) {
+  for (const method of RANDOM_ATTACKS) {
     it(`${method}: same seed gives the same output, another seed a different one, input untouched`, () => {
       const snapshot = JSON.stringify(clean);
       const spec = { method, rate: 0.1 };
@@ -187,7 +187,7 @@ describe("attacks on a schema with categorical features and other classes", () =
 
 describe("manifestText", () => {
   it("writes exactly what stableJson writes, for every attack", () => {
-    for (const method of POISON_METHODS) {
+    for (const method of RANDOM_ATTACKS) {
       const result = poisonRows(clean, { method, rate: 0.2 }, createRng(6), IRIS_SCHEMA);
       const manifest = buildManifest({ method, rate: 0.2, seed: 6 }, clean.length, result.poisoned, IRIS_SCHEMA);
       assert.equal(manifestText(manifest), stableJson(manifest));

@@ -1,4 +1,4 @@
-import type { PoisonMethod } from "../poison.ts";
+import type { RandomAttack } from "../poison.ts";
 import { poisonCount } from "../poison.ts";
 import type { DegradationCell } from "../study/degradation.ts";
 import { intervalsExclude } from "../study/statistics.ts";
@@ -20,20 +20,20 @@ export function verdict(cell: DegradationCell, clean: DegradationCell): Verdict 
   return cell.accuracy.mean < clean.accuracy.mean ? "significant drop" : "significant rise";
 }
 
-export function cleanCellOf(cells: readonly DegradationCell[], method: PoisonMethod): DegradationCell {
+export function cleanCellOf(cells: readonly DegradationCell[], method: RandomAttack): DegradationCell {
   const clean = cells.find((cell) => cell.method === method && cell.rate === 0);
   if (!clean) throw new Error(`study results have no rate-0 cell for ${method}`);
   return clean;
 }
 
 /** What each attack did to the training rows, in words; an attack missing here is a type error. */
-const poisonedDataLabel: Record<PoisonMethod, (trainRows: number, count: number) => string> = {
+const poisonedDataLabel: Record<RandomAttack, (trainRows: number, count: number) => string> = {
   label_flip: (trainRows, count) => `${trainRows} train rows, ${count} labels flipped`,
   feature_noise: (trainRows, count) => `${trainRows} train rows, ${count} with random features`,
   inject: (trainRows, count) => `${trainRows} train rows + ${count} injected`,
 };
 
-function dataLabel(method: PoisonMethod, rate: number, trainRows: number): string {
+function dataLabel(method: RandomAttack, rate: number, trainRows: number): string {
   const count = poisonCount(trainRows, rate);
   return count === 0 ? `${trainRows} clean train rows` : poisonedDataLabel[method](trainRows, count);
 }

@@ -6,7 +6,7 @@ import { DETECTORS, type Detector, detectorsOf } from "../defense/methods.ts";
 import { accuracy } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
 import type { DefenseParams } from "../params.ts";
-import { type PoisonMethod, poisonRows } from "../poison.ts";
+import { poisonRows, type RandomAttack } from "../poison.ts";
 import type { Progress } from "../progress.ts";
 import { uniformStep } from "../progress.ts";
 import { createRng, deriveSeed } from "../rng.ts";
@@ -35,14 +35,14 @@ export interface DefenseStudySpec {
   seed: number;
   repeats: number;
   test_size: number;
-  methods: readonly PoisonMethod[];
+  methods: readonly RandomAttack[];
   rates: readonly number[];
   /** The detectors' knobs (params.yaml's defense section); the outlier share is set to the true contamination. */
   detector: Pick<DefenseParams, "folds" | "k" | "outlier_k" | "knn_threshold">;
 }
 
 export interface DefenseCell {
-  method: PoisonMethod;
+  method: RandomAttack;
   rate: number;
   defense: string;
   /** Detection against the truth; null for the defenses that remove nothing. */

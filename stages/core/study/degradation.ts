@@ -2,7 +2,7 @@ import type { TrainWithSeed } from "../classifier.ts";
 import type { Dataset } from "../dataset.ts";
 import { accuracy, classificationReport, confusionMatrix } from "../metrics.ts";
 import { predictLabels } from "../model.ts";
-import { type PoisonMethod, poisonRows } from "../poison.ts";
+import { poisonRows, type RandomAttack } from "../poison.ts";
 import type { Progress } from "../progress.ts";
 import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
@@ -13,12 +13,12 @@ export interface DegradationSpec {
   seed: number;
   repeats: number;
   test_size: number;
-  methods: readonly PoisonMethod[];
+  methods: readonly RandomAttack[];
   rates: readonly number[];
 }
 
 export interface DegradationCell {
-  method: PoisonMethod;
+  method: RandomAttack;
   rate: number;
   accuracy: Summary;
   precision_macro: Summary;

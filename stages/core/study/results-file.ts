@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { StageError } from "../errors.ts";
 import type { StudyParams } from "../params.ts";
-import { POISON_METHODS } from "../poison.ts";
+import { RANDOM_ATTACKS } from "../poison.ts";
 import type { AcrossDefenses, AcrossResults } from "./across.ts";
 import type { DefenseCell } from "./defenses.ts";
 import type { StudyResults } from "./results.ts";
@@ -19,7 +19,7 @@ const summary = z.object({
   ci95: z.tuple([z.number(), z.number()]),
 });
 const degradationCell = z.object({
-  method: z.enum(POISON_METHODS),
+  method: z.enum(RANDOM_ATTACKS),
   rate: share,
   accuracy: summary,
   precision_macro: summary,
@@ -47,7 +47,7 @@ const studyResultsFile = z.object({
   class_count: z.int().min(2),
 });
 const defenseCell = z.object({
-  method: z.enum(POISON_METHODS),
+  method: z.enum(RANDOM_ATTACKS),
   rate: share,
   defense: z.string().min(1),
   precision: summary.nullable(),

@@ -1,7 +1,7 @@
 import type { TrainWithSeed } from "../classifier.ts";
 import type { Dataset, Row } from "../dataset.ts";
 import { StageError } from "../errors.ts";
-import type { PoisonMethod } from "../poison.ts";
+import type { RandomAttack } from "../poison.ts";
 import type { Progress } from "../progress.ts";
 import { createRng, deriveSeed, type Rng } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
@@ -17,7 +17,7 @@ export interface StudySpec {
   seed: number;
   repeats: number;
   test_size: number;
-  methods: readonly PoisonMethod[];
+  methods: readonly RandomAttack[];
   rates: readonly number[];
   curves: {
     repeats: number;
