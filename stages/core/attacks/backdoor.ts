@@ -8,7 +8,8 @@ import type { BackdoorOptions, Trigger } from "./options.ts";
 
 /**
  * The trigger's values: each chosen feature's `quantile` on the table (nearest rank, so a value the data
- * holds). A high quantile short of 1 stays inside every range check yet is rare enough to be learnt.
+ * holds). A high quantile, up to 1 (the training maximum, the default), stays inside every range check yet
+ * is rare enough to be learnt.
  */
 export function triggerAt(input: PoisonInput, features: readonly number[], quantile: number): Trigger {
   const values = features.map((feature) => {
