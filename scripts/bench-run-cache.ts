@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { stagesRun } from "../tests/support/dvc-output.ts";
 import { cloneTempRepo, createTempRepo, type TempRepo } from "../tests/support/temp-repo.ts";
 import { median } from "./median.ts";
 
@@ -24,10 +25,6 @@ function timed(repo: TempRepo, ...commands: string[][]): { seconds: number; stdo
   const start = performance.now();
   const stdout = commands.map((args) => repo.ok("dvc", args).stdout).join("\n");
   return { seconds: (performance.now() - start) / 1000, stdout };
-}
-
-function stagesRun(stdout: string): string[] {
-  return [...stdout.matchAll(/^Running stage '([^']+)'/gm)].map((match) => match[1] ?? "");
 }
 
 const remote = mkdtempSync(join(tmpdir(), "poisonlab-bench-remote-"));
