@@ -6,6 +6,7 @@ import { closingHint, isDvc3OnPath } from "./closing-hint.ts";
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const evaluation = read(PATHS.metrics);
 const sanitize = read(PATHS.sanitizeMetrics);
+const certify: Record<string, number> = read(PATHS.certifyMetrics);
 const fixed = (value: number) => value.toFixed(3);
 
 console.log(
@@ -18,8 +19,14 @@ console.log(
 console.log(
   `Files: ${PATHS.metrics} and ${PATHS.evaluateDetails} (per class), ${PATHS.sanitizeMetrics}, ${PATHS.confusion} (plot), ${PATHS.model}, ${PATHS.manifest}.`,
 );
+const certified = Object.entries(certify)
+  .filter(([key]) => key.startsWith("certified_accuracy_r"))
+  .map(([key, value]) => `${fixed(value)} at r = ${key.slice("certified_accuracy_r".length)}`);
 console.log(
-  `Study over many seeds: ${PATHS.report} (tables, charts, defenses); its data in ${PATHS.studyResults} and ${PATHS.defensesResults}.`,
+  `Certified defense (certify): accuracy ${fixed(certify.accuracy ?? Number.NaN)}, certified accuracy ${certified.join(", ")}; ${PATHS.certifyMetrics}, ${PATHS.certifyPlot} (plot).`,
+);
+console.log(
+  `Study over many seeds: ${PATHS.report} (tables, charts, defenses, chosen attacks, what a reviewer should check); its data in ${PATHS.studyResults}, ${PATHS.defensesResults} and ${PATHS.adversaryResults}.`,
 );
 // scripts/repro.sh passes the PATH of the user's shell, from before setup.sh put .venv/bin on it.
 const userPath = process.env.POISONLAB_USER_PATH ?? process.env.PATH ?? "";

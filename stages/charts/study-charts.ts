@@ -1,6 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { percent } from "../core/report/numbers.ts";
 import type { AcrossResults } from "../core/study/across.ts";
+import type { AdversaryResults } from "../core/study/adversary.ts";
+import { certifiedAccuracyPlot } from "../core/study/adversary-plot.ts";
 import type { StudyResults } from "../core/study/results.ts";
 import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
 
@@ -8,6 +10,7 @@ import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
 export const CHART_FILES = {
   degradation: "degradation.svg",
   degradationDatasets: "degradation-datasets.svg",
+  certified: "certified-accuracy.svg",
   curves: (source: string) => `learning-curves-${source}.svg`,
 };
 
@@ -75,4 +78,16 @@ export function acrossChartSpec(across: AcrossResults): TopLevelSpec {
       yDomain: [0, 1],
     },
   );
+}
+
+/** Partition aggregation's certified accuracy against the radius, one line per data set and k. */
+export function certifiedChartSpec(results: AdversaryResults): TopLevelSpec {
+  return lineChartSpec(certifiedAccuracyPlot(results), {
+    fields: { x: "radius", y: "certified_accuracy", series: "series", lower: "lower", upper: "upper" },
+    title: "Certified accuracy against radius, partition aggregation (mean, 95 % CI)",
+    xTitle: "certified radius r (poisoned training rows)",
+    yTitle: "share of test points correct and certified at >= r",
+    seriesTitle: "data set, parts",
+    yDomain: [0, 1],
+  });
 }

@@ -63,6 +63,7 @@ export const poisonParams = z
           error: "expected a count of features or a list of feature names",
         }),
         quantile: z.number().min(0).max(1),
+        beyond: z.number().min(0).max(100).optional(), // absent (params files from before it): 0, inside the range
       })
       .optional(),
   })
@@ -242,6 +243,17 @@ export const studyParams = z.strictObject({
     rates: rateList,
     defense_rates: z.array(z.number().gt(0).max(1)).min(1),
     defense_repeats: z.int().min(2).max(10_000),
+  }),
+  // The chosen attacks and the certified defense on every data set of study.datasets (the adversary stage).
+  adversary: z.strictObject({
+    repeats: z.int().min(2).max(10_000),
+    flip_rates: z.array(z.number().gt(0).max(1)).min(1),
+    surrogate: z.strictObject({ folds: z.int().min(2).max(50), n_estimators: z.int().min(1).max(1000) }),
+    backdoor_rates: z.array(z.number().gt(0).max(1)).min(1),
+    trigger_features: z.int().min(1),
+    trigger_beyond: z.array(z.number().min(0).max(100)).min(1),
+    certify_k: z.array(z.int().min(2).max(10_000)).min(1),
+    certify_radii: z.array(z.int().min(1)).min(1),
   }),
 });
 

@@ -26,6 +26,8 @@ export const PATHS = {
   defensesMetrics: "metrics/defenses.json",
   defensesSummary: "metrics/defenses-summary.json",
   defensesDatasets: "metrics/defenses-datasets.json",
+  adversaryResults: "metrics/adversary.json",
+  adversaryPlot: "metrics/adversary-plot.json",
   report: "reports/study.md",
   reportCharts: "reports",
   mainTable: "reports/main-table.md",

@@ -30,7 +30,7 @@ const OUTPUTS = [
   "metrics/confusion.json",
 ];
 const SINGLE_RUN = ["prepare", "poison", "sanitize", "train", "evaluate"];
-const STUDY_STAGES = ["study", "defenses", "report"];
+const STUDY_STAGES = ["study", "defenses", "adversary", "report"];
 /** The study stages' outputs, committed to git (`cache: false`): run-cached by `npm run push:run-cache`. */
 const STUDY_OUTPUTS = [
   "metrics/study.json",
@@ -38,6 +38,7 @@ const STUDY_OUTPUTS = [
   "metrics/study-summary.json",
   "metrics/defenses-results.json",
   "metrics/defenses-summary.json",
+  "metrics/adversary.json",
   "reports/study.md",
 ];
 const UP_TO_DATE = /Data and pipelines are up to date/;
@@ -127,6 +128,7 @@ describe("a shared run-cache", () => {
       params.setIn(["study", "repeats"], 2);
       params.setIn(["study", "curves", "repeats"], 2);
       params.setIn(["study", "across", "defense_repeats"], 2);
+      params.setIn(["study", "adversary", "repeats"], 2);
       machine.write("params.yaml", params.toString());
     }
     machineA.dvc("repro", "evaluate", ...STUDY_STAGES);

@@ -200,6 +200,16 @@ describe("the results files across data sets", () => {
     defenses: { rates: [0.5], regularised_min_samples_leaf: 5 },
     datasets: ["iris", "wine"],
     across: { rates: [0, 0.5], defense_rates: [0.5], defense_repeats: 3 },
+    adversary: {
+      repeats: 3,
+      flip_rates: [0.1],
+      surrogate: { folds: 2, n_estimators: 5 },
+      backdoor_rates: [0.05],
+      trigger_features: 2,
+      trigger_beyond: [0],
+      certify_k: [5],
+      certify_radii: [1],
+    },
   });
 
   it("reads back what the stages wrote", () => {

@@ -8,14 +8,16 @@ import type { BackdoorOptions, Trigger } from "./options.ts";
 
 /**
  * The trigger's values: each chosen feature's `quantile` on the table (nearest rank, so a value the data
- * holds). A high quantile, up to 1 (the training maximum, the default), stays inside every range check yet
- * is rare enough to be learnt.
+ * holds), moved `beyond` times the feature's range (maximum - minimum) upwards. A high quantile, up to 1 (the
+ * training maximum, the default), with `beyond` 0 stays inside every range check yet is rare enough to be
+ * learnt; `beyond` > 0 puts the trigger outside the range, where a range check or an outlier detector can see it.
  */
-export function triggerAt(input: PoisonInput, features: readonly number[], quantile: number): Trigger {
+export function triggerAt(input: PoisonInput, features: readonly number[], quantile: number, beyond = 0): Trigger {
   const values = features.map((feature) => {
     const column = Array.from({ length: input.length }, (_, index) => input.row(index).features[feature] as number);
     column.sort((a, b) => a - b);
-    return round6(column[Math.round(quantile * (column.length - 1))] ?? 0);
+    const range = (column[column.length - 1] ?? 0) - (column[0] ?? 0);
+    return round6((column[Math.round(quantile * (column.length - 1))] ?? 0) + beyond * range);
   });
   return { features: [...features], values };
 }

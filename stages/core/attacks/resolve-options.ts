@@ -30,7 +30,9 @@ export function attackOptions(
       const settings = required(params.backdoor, "backdoor");
       const target = settings.target === null ? 0 : classIndex(schema, "poison.backdoor.target", settings.target);
       const features = triggerFeatures(schema, settings.features);
-      return { backdoor: { target, trigger: trigger ?? triggerAt(input, features, settings.quantile) } };
+      return {
+        backdoor: { target, trigger: trigger ?? triggerAt(input, features, settings.quantile, settings.beyond ?? 0) },
+      };
     }
     case "label_flip":
     case "feature_noise":
@@ -54,7 +56,7 @@ function classIndex(schema: Schema, key: string, name: string | null | undefined
 }
 
 /** A count means the last N numeric features (numeric, so a quantile is a value); names mean those columns. */
-function triggerFeatures(schema: Schema, features: number | readonly string[]): number[] {
+export function triggerFeatures(schema: Schema, features: number | readonly string[]): number[] {
   if (typeof features === "number") {
     const numeric = schema.features.flatMap((column, index) => (column.kind === "numeric" ? [index] : []));
     if (numeric.length < features) {

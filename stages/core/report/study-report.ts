@@ -1,5 +1,6 @@
 import type { StudyResults } from "../study/results.ts";
 import { ACROSS_HEADING } from "./across-section.ts";
+import { ADVERSARY_HEADING, REVIEWER_HEADING } from "./adversary-section.ts";
 import {
   cleanVersusPoisonedTest,
   degradationTable,
@@ -19,10 +20,13 @@ export interface ReportInputs {
   defenses: string | null;
   /** The section across data sets; null when not measured. */
   across: string | null;
+  /** The chosen attacks and the certified defense, and the reviewer's checklist written from them. */
+  adversary: string;
+  reviewer: string;
 }
 
 /** The study report as markdown. Every number comes from `results`; every verdict from a rule stated in the text. */
-export function studyReport({ results, shape, charts, defenses, across }: ReportInputs): string {
+export function studyReport({ results, shape, charts, defenses, across, adversary, reviewer }: ReportInputs): string {
   const curveNames = Object.keys(results.curves);
   return `# poisonlab study: what poisoned training data does to a random forest on IRIS
 
@@ -78,6 +82,14 @@ ${defenses ?? "No defense measurements in this run."}
 ## ${ACROSS_HEADING}
 
 ${across ?? "No measurements across data sets in this run."}
+
+## ${ADVERSARY_HEADING}
+
+${adversary}
+
+## ${REVIEWER_HEADING}
+
+${reviewer}
 `;
 }
 

@@ -3,6 +3,9 @@ import { StageError } from "../errors.ts";
 import type { StudyParams } from "../params.ts";
 import { RANDOM_ATTACKS } from "../poison.ts";
 import type { AcrossDefenses, AcrossResults } from "./across.ts";
+import type { AdversaryResults } from "./adversary.ts";
+import { BACKDOOR_DEFENSES } from "./backdoor-study.ts";
+import { FLIP_ATTACKS } from "./chosen-flips.ts";
 import type { DefenseCell } from "./defenses.ts";
 import type { StudyResults } from "./results.ts";
 
@@ -73,6 +76,33 @@ const acrossResultsFile = z.object({
 const acrossDefensesFile = z.object({
   repeats: z.int().min(1),
   datasets: z.record(z.string(), z.array(defenseCell)),
+});
+
+const adversaryFile = z.object({
+  repeats: z.int().min(1),
+  datasets: z.record(
+    z.string(),
+    z.object({
+      train_rows: z.int().min(1),
+      test_rows: z.int().min(1),
+      class_count: z.int().min(2),
+      targeted: z.object({ source: z.string(), target: z.string() }),
+      backdoor: z.object({ target: z.string(), features: z.array(z.string()) }),
+      clean_accuracy: summary,
+      flips: z.array(z.object({ method: z.enum(FLIP_ATTACKS), rate: share, accuracy: summary, drop: summary })),
+      backdoors: z.array(
+        z.object({
+          rate: share,
+          beyond: z.number().min(0),
+          defense: z.enum(BACKDOOR_DEFENSES),
+          recall: summary.nullable(),
+          attack_success_rate: summary,
+          accuracy: summary,
+        }),
+      ),
+      certify: z.array(z.object({ k: z.int().min(2), radius: z.int().min(0), certified_accuracy: summary })),
+    }),
+  ),
 });
 
 function parsed<T extends z.ZodType>(schema: T, value: unknown, source: string, what: string): z.infer<T> {
@@ -156,6 +186,36 @@ export function parseAcrossDefenses(value: unknown, source: string, params: Stud
     if (bad !== undefined) {
       throw new StageError(
         `${source}: ${name}'s ${bad.defense} cell at rate ${bad.rate} (n = ${bad.accuracy.n}) does not fit study.across.defense_repeats = ${params.across.defense_repeats} and study.across.defense_rates; re-run the defenses stage`,
+      );
+    }
+  }
+  return results;
+}
+
+/** The adversary study, checked against study.datasets and every study.adversary key that shapes it. */
+export function parseAdversaryResults(value: unknown, source: string, params: StudyParams): AdversaryResults {
+  const results = parsed(adversaryFile, value, source, "the adversary study's results");
+  checkDataSets(Object.keys(results.datasets), params, source, "adversary");
+  const { adversary } = params;
+  const same = (a: readonly number[], b: readonly number[]) => a.join(",") === b.join(",");
+  for (const [name, data] of Object.entries(results.datasets)) {
+    const fits =
+      results.repeats === adversary.repeats &&
+      data.clean_accuracy.n === adversary.repeats &&
+      same(
+        data.flips.filter((cell) => cell.method === "label_flip").map((cell) => cell.rate),
+        adversary.flip_rates,
+      ) &&
+      same([...new Set(data.backdoors.map((cell) => cell.rate))], adversary.backdoor_rates) &&
+      same([...new Set(data.backdoors.map((cell) => cell.beyond))], adversary.trigger_beyond) &&
+      same([...new Set(data.certify.map((cell) => cell.k))], adversary.certify_k) &&
+      same(
+        data.certify.filter((cell) => cell.k === adversary.certify_k[0]).map((cell) => cell.radius),
+        [0, ...adversary.certify_radii],
+      );
+    if (!fits) {
+      throw new StageError(
+        `${source}: ${name}'s results (${results.repeats} repeats) do not fit study.adversary (repeats ${adversary.repeats}, its rates, trigger positions, k and radii); re-run the adversary stage`,
       );
     }
   }
