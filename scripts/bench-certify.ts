@@ -66,6 +66,7 @@ const partitionAccuracy = certifiedAccuracy(
   certifiedPredictions(
     ensemble,
     test.map((row) => row.features),
+    "plurality",
   ),
   labels,
   0,

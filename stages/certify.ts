@@ -1,5 +1,6 @@
 // Stage certify: partition aggregation trained on the sanitized training set, scored on the clean test split
-// with each test point's certified radius (stages/core/certify/certificate.ts).
+// with each test point's certified radius, by plurality (stages/core/certify/certificate.ts) or run-off
+// (stages/core/certify/run-off.ts) as certify.aggregation says.
 import { certifyMetrics, certifyPlot } from "./core/certify/certify-outputs.ts";
 import { certifiedPredictions, trainPartitions } from "./core/certify/partition-aggregation.ts";
 import { stableJson } from "./core/format.ts";
@@ -26,16 +27,19 @@ await runStage("certify", async () => {
   const results = certifiedPredictions(
     ensemble,
     test.map((row) => row.features),
+    params.aggregation,
   );
   const labels = test.map((row) => row.label);
   const metrics = certifyMetrics(results, labels, params.budgets);
-  const series = `k=${params.k}, ${params.n_estimators === 1 ? "one tree" : `${params.n_estimators} trees`} per part`;
+  // Plurality, the default, keeps the series name it had before run-off came.
+  const aggregation = params.aggregation === "run_off" ? ", run-off" : "";
+  const series = `k=${params.k}, ${params.n_estimators === 1 ? "one tree" : `${params.n_estimators} trees`} per part${aggregation}`;
   writeOutputs({
     [PATHS.certifyMetrics]: stableJson(metrics),
     [PATHS.certifyPlot]: stableJson(certifyPlot(results, labels, params.budgets, series)),
   });
   const certified = params.budgets.map((r) => `r=${r} ${metrics[`certified_accuracy_r${r}`]?.toFixed(3)}`);
   console.log(
-    `certify: k=${params.k} parts, accuracy ${metrics.accuracy?.toFixed(3)}, certified ${certified.join(", ")} -> ${PATHS.certifyMetrics}`,
+    `certify: k=${params.k} parts, ${params.aggregation}, accuracy ${metrics.accuracy?.toFixed(3)}, certified ${certified.join(", ")} -> ${PATHS.certifyMetrics}`,
   );
 });

@@ -129,9 +129,14 @@ export const defenseParams = z.strictObject({
   seed,
 });
 
+// How the parts' models are combined: plurality (one vote each) or run_off (a two-round election,
+// stages/core/certify/run-off.ts); stages/core/certify/aggregations.ts maps each to its code.
+export const AGGREGATIONS = ["plurality", "run_off"] as const;
+
 // The certify stage: partition aggregation (stages/core/certify/), its base model and the budgets reported.
 export const certifyParams = z.strictObject({
   k: z.int().min(2).max(100_000),
+  aggregation: z.enum(AGGREGATIONS),
   n_estimators: z.int().min(1).max(1000),
   max_features: z
     .union([z.number().gt(0).max(1), z.literal("sqrt")], { error: 'expected a share in (0, 1], "sqrt" or null' })
@@ -146,6 +151,7 @@ export const certifyParams = z.strictObject({
 });
 
 export type CertifyParams = z.infer<typeof certifyParams>;
+export type Aggregation = CertifyParams["aggregation"];
 export type PrepareParams = z.infer<typeof prepareParams>;
 export type PoisonParams = z.infer<typeof poisonParams>;
 export type TrainParams = z.infer<typeof trainParams>;

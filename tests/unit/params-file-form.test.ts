@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import {
+  certifyParams,
   defenseParams,
   mlflowParams,
   parseSection,
@@ -26,11 +27,13 @@ describe("params.yaml in the form `dvc exp run -S` writes back", () => {
       train: trainParams,
       study: studyParams,
       mlflow: mlflowParams,
+      certify: certifyParams,
     };
     for (const [section, schema] of Object.entries(schemas)) parseSection(document, section, schema, "params.yaml");
     assert.equal(document.prepare.rows, null);
     assert.equal(document.train.max_depth, null);
     assert.equal(document.mlflow.tracking_uri, null);
+    assert.equal(document.certify.aggregation, "plurality");
   });
 
   it("has no flow lists and no written-out null, which DVC would rewrite on the first -S", () => {

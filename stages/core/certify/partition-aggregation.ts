@@ -5,8 +5,11 @@ import { matrixFromRows } from "../forest/matrix.ts";
 import { sortColumns } from "../forest/presort.ts";
 import { type Forest, trainForest } from "../forest/train-forest.ts";
 import { treeVote } from "../forest/tree.ts";
+import type { Aggregation } from "../params.ts";
 import { createRng, deriveSeed, subSeed } from "../rng.ts";
-import { type Certified, certify } from "./certificate.ts";
+import { AGGREGATE } from "./aggregations.ts";
+import type { Certified } from "./certificate.ts";
+import { firstChoiceVotes, type PartScores } from "./part-scores.ts";
 import { partOf } from "./partition.ts";
 
 /** The base model of every part: one tree on all its rows, or a small bootstrap forest (poisonlab-forest). */
@@ -63,37 +66,36 @@ function trainBase(rows: readonly Row[], classCount: number, base: BaseModelSett
   return { featureCount, classCount, trees: [tree] };
 }
 
-/** Each part's vote for each row of `columns` (-1: an empty part abstains); ties within a forest: lower index. */
-function partVotes(model: Forest, columns: readonly Float64Array[], row: number): number {
-  const votes = new Array<number>(model.classCount).fill(0);
-  for (const tree of model.trees) {
-    const label = treeVote(tree, columns, row);
-    votes[label] = (votes[label] as number) + 1;
-  }
-  return votes.indexOf(Math.max(...votes));
-}
-
-/** The vote counts per class of every row in `features`. */
-export function voteCounts(ensemble: PartitionEnsemble, features: readonly (readonly number[])[]): number[][] {
+/** Every part's scores for each row of `features`: its trees' votes per class (null: an empty part). */
+export function partScores(ensemble: PartitionEnsemble, features: readonly (readonly number[])[]): PartScores[] {
   const featureCount = features[0]?.length ?? 0;
   const columns = Array.from({ length: featureCount }, (_, f) =>
     Float64Array.from(features, (row) => row[f] as number),
   );
-  return features.map((_, row) => {
-    const counts = new Array<number>(ensemble.classCount).fill(0);
-    for (const model of ensemble.models) {
-      if (model === null) continue;
-      const label = partVotes(model, columns, row);
-      counts[label] = (counts[label] as number) + 1;
-    }
-    return counts;
-  });
+  return features.map((_, row) =>
+    ensemble.models.map((model) => {
+      if (model === null) return null;
+      const votes = new Array<number>(model.classCount).fill(0);
+      for (const tree of model.trees) {
+        const label = treeVote(tree, columns, row);
+        votes[label] = (votes[label] as number) + 1;
+      }
+      return votes;
+    }),
+  );
 }
 
-/** The prediction and certified radius of every row in `features`. */
+/** The first-choice vote counts per class of every row in `features`. */
+export function voteCounts(ensemble: PartitionEnsemble, features: readonly (readonly number[])[]): number[][] {
+  return partScores(ensemble, features).map((parts) => firstChoiceVotes(parts, ensemble.classCount));
+}
+
+/** The prediction and certified radius of every row in `features`, by the chosen aggregation. */
 export function certifiedPredictions(
   ensemble: PartitionEnsemble,
   features: readonly (readonly number[])[],
+  aggregation: Aggregation,
 ): Certified[] {
-  return voteCounts(ensemble, features).map(certify);
+  const aggregate = AGGREGATE[aggregation];
+  return partScores(ensemble, features).map((parts) => aggregate(parts, ensemble.classCount));
 }
