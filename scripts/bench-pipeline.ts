@@ -4,7 +4,7 @@
  *  - the single run forced (`dvc repro --force evaluate`: prepare to evaluate), a no-op `dvc repro`, `dvc status`;
  *  - each single-run stage alone, beside the cost of starting Node with tsx and nothing else (process start share);
  *  - the same empty script through `npx tsx`, the spelling the stage commands avoid;
- *  - the study and defenses stages (IRIS and the data sets of study.datasets), and the whole pipeline forced
+ *  - the study, defenses and adversary stages (IRIS and the data sets of study.datasets), and the whole pipeline forced
  *    (`dvc repro --force`, every stage), BENCH_SLOW_REPEATS times (default 3).
  */
 import { writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { median } from "./median.ts";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const SLOW_REPEATS = Number(process.env.BENCH_SLOW_REPEATS ?? 3);
 const STAGES = ["prepare", "poison", "sanitize", "train", "evaluate"];
-const SLOW_STAGES = ["study", "defenses"];
+const SLOW_STAGES = ["study", "defenses", "adversary"];
 
 const repo = createTempRepo();
 writeFileSync(repo.path("empty.ts"), "export {};\n");
@@ -64,7 +64,7 @@ try {
   const medians = new Map([...samples].map(([name, values]) => [name, median(values)]));
   const start = medians.get("node --import tsx empty.ts") ?? 0;
   console.log(
-    `poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs (study, defenses: ${SLOW_REPEATS}), wall seconds\n`,
+    `poisonlab pipeline benchmark: median of ${REPEATS} interleaved runs (study, defenses, adversary: ${SLOW_REPEATS}), wall seconds\n`,
   );
   console.log("| what | median s | share that is process start (node + tsx) |");
   console.log("|---|---|---|");

@@ -17,9 +17,11 @@ export function certifiedAccuracies(context: RepeatContext, k: number, radii: re
     seed: deriveSeed(context.seed, "certify", context.repeat),
   };
   const ensemble = trainPartitions(context.train, context.schema.classes.length, k, base);
+  // With one tree per part the run-off gives the plurality vote's predictions and radii (run-off.ts).
   const results = certifiedPredictions(
     ensemble,
     context.test.map((row) => row.features),
+    "plurality",
   );
   const labels = context.test.map((row) => row.label);
   return [0, ...radii].map((r) => certifiedAccuracy(results, labels, r));
