@@ -210,27 +210,28 @@ function checkBudgets(
 ): void {
   const source = train.filter((row) => row.label === pair.source).length;
   const others = train.filter((row) => row.label !== 0).length;
-  const fail = (key: string, rate: number, problem: string): never => {
-    throw new StageError(`Invalid params in params.yaml:\n  ✖ study.adversary.${key} = ${rate}: ${problem}`);
+  const check = (key: string, rates: readonly number[], available: number, needs: (budget: number) => string) => {
+    for (const rate of rates) {
+      const budget = poisonCount(train.length, rate);
+      if (budget > available) {
+        throw new StageError(
+          `Invalid params in params.yaml:\n  ✖ study.adversary.${key} = ${rate}: ${needs(budget)}; lower the rate`,
+        );
+      }
+    }
   };
-  for (const rate of adversary.flip_rates) {
-    const budget = poisonCount(train.length, rate);
-    if (budget > source) {
-      fail(
-        "flip_rates",
-        rate,
-        `targeted_flip on ${name} needs ${budget} rows of its largest class, ${schema.classes[pair.source]}, which has ${source} training rows; lower the rate`,
-      );
-    }
-  }
-  for (const rate of adversary.backdoor_rates) {
-    const budget = poisonCount(train.length, rate);
-    if (budget > others) {
-      fail(
-        "backdoor_rates",
-        rate,
-        `the backdoor on ${name} needs ${budget} rows of classes other than its target ${schema.classes[0]}, which have ${others} training rows; lower the rate`,
-      );
-    }
-  }
+  check(
+    "flip_rates",
+    adversary.flip_rates,
+    source,
+    (budget) =>
+      `targeted_flip on ${name} needs ${budget} rows of its largest class, ${schema.classes[pair.source]}, which has ${source} training rows`,
+  );
+  check(
+    "backdoor_rates",
+    adversary.backdoor_rates,
+    others,
+    (budget) =>
+      `the backdoor on ${name} needs ${budget} rows of classes other than its target ${schema.classes[0]}, which have ${others} training rows`,
+  );
 }

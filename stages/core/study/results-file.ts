@@ -61,17 +61,11 @@ const defenseCell = z.object({
   accuracy: summary,
 });
 const defenseCellsFile = z.array(defenseCell);
+/** The split a data set's results were measured on. */
+const splitShape = { train_rows: z.int().min(1), test_rows: z.int().min(1), class_count: z.int().min(2) };
 const acrossResultsFile = z.object({
   repeats: z.int().min(1),
-  datasets: z.record(
-    z.string(),
-    z.object({
-      train_rows: z.int().min(1),
-      test_rows: z.int().min(1),
-      class_count: z.int().min(2),
-      degradation: z.array(degradationCell).min(1),
-    }),
-  ),
+  datasets: z.record(z.string(), z.object({ ...splitShape, degradation: z.array(degradationCell).min(1) })),
 });
 const acrossDefensesFile = z.object({
   repeats: z.int().min(1),
@@ -83,9 +77,7 @@ const adversaryFile = z.object({
   datasets: z.record(
     z.string(),
     z.object({
-      train_rows: z.int().min(1),
-      test_rows: z.int().min(1),
-      class_count: z.int().min(2),
+      ...splitShape,
       targeted: z.object({ source: z.string(), target: z.string() }),
       backdoor: z.object({ target: z.string(), features: z.array(z.string()) }),
       clean_accuracy: summary,
