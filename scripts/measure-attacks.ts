@@ -2,14 +2,14 @@
 // attack success rate, on the bundled data sets. A measurement, not a test: it prints markdown tables.
 //   node --import tsx scripts/measure-attacks.ts [--seeds 10] [--trees 100] [--datasets iris,wine,breast_cancer] [--quantile 0.99] [--features 3]
 // Per seed: a fresh stratified 80/20 split, the attack on the training split, a poisonlab-forest (sqrt features)
-// scored on the clean test split. Targeted flips take the largest class to the next largest. The adversarial
+// scored on the clean test split. Targeted flips take the largest class to the next largest, as the adversary stage does. The adversarial
 // surrogate and the backdoor trigger use params.yaml's poison.adversarial and poison.backdoor settings.
 import { parseArgs } from "node:util";
 import { attackSuccessRate } from "../stages/core/attacks/backdoor.ts";
 import { attackOptions } from "../stages/core/attacks/resolve-options.ts";
 import { trainClassifier } from "../stages/core/classifier.ts";
 import { dataChoice, rawFile } from "../stages/core/data-source.ts";
-import type { Dataset, Row } from "../stages/core/dataset.ts";
+import type { Dataset } from "../stages/core/dataset.ts";
 import { accuracy } from "../stages/core/metrics.ts";
 import { predictLabels } from "../stages/core/model.ts";
 import { type PoisonParams, poisonParams } from "../stages/core/params.ts";
@@ -17,6 +17,7 @@ import { type PoisonMethod, poisonRows, rowsTable } from "../stages/core/poison.
 import { loadDataset } from "../stages/core/raw-table.ts";
 import { createRng, deriveSeed } from "../stages/core/rng.ts";
 import { stratifiedSplit } from "../stages/core/split.ts";
+import { targetedPair } from "../stages/core/study/targeted-pair.ts";
 import { readText } from "../stages/shell/files.ts";
 import { loadParams } from "../stages/shell/params-file.ts";
 
@@ -44,19 +45,14 @@ const sd = (values: readonly number[]) => {
 };
 const show = (values: readonly number[]) => `${mean(values).toFixed(3)} ± ${sd(values).toFixed(3)}`;
 
-/** Largest training class to the next largest, by name. */
-function targetedPair(data: Dataset, train: readonly Row[]): { source: string; target: string } {
-  const counts = data.schema.classes.map((_, c) => train.filter((row) => row.label === c).length);
-  const order = counts.map((_, c) => c).sort((a, b) => (counts[b] as number) - (counts[a] as number) || a - b);
-  return {
-    source: data.schema.classes[order[0] as number] as string,
-    target: data.schema.classes[order[1] as number] as string,
-  };
-}
-
 function run(data: Dataset, seed: number, method: PoisonMethod, rate: number) {
   const { train, test } = stratifiedSplit(data.rows, 0.2, createRng(deriveSeed(seed, "split")));
-  const params: PoisonParams = { ...base, method, rate, seed, targeted: targetedPair(data, train) };
+  const pair = targetedPair(data);
+  const targeted = {
+    source: data.schema.classes[pair.source] ?? null,
+    target: data.schema.classes[pair.target] ?? null,
+  };
+  const params: PoisonParams = { ...base, method, rate, seed, targeted };
   const options = attackOptions(params, data.schema, rowsTable(train, data.schema.features.length));
   const poisoned = poisonRows(
     train,

@@ -7,9 +7,9 @@ import { dataChoice, rawFile } from "./core/data-source.ts";
 import { stableJson } from "./core/format.ts";
 import { defenseParams, studyParams } from "./core/params.ts";
 import { loadDataset } from "./core/raw-table.ts";
-import { type AdversaryResults, runAdversary } from "./core/study/adversary.ts";
+import { runAdversary } from "./core/study/adversary.ts";
 import { certifiedAccuracyPlot } from "./core/study/adversary-plot.ts";
-import { BACKDOOR_DEFENSES } from "./core/study/backdoor-study.ts";
+import { type AdversaryResults, BACKDOOR_DEFENSES, FLIP_ATTACKS } from "./core/study/adversary-results.ts";
 import { readText, writeOutputs } from "./shell/files.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
@@ -37,6 +37,6 @@ await runStage("adversary", () => {
   });
   const { adversary } = study;
   console.log(
-    `adversary: ${study.datasets.join(", ")}, ${adversary.repeats} repeats each: 3 label flips at ${adversary.flip_rates.length} rates, backdoors at ${adversary.backdoor_rates.length} rates x ${adversary.trigger_beyond.length} trigger positions x ${BACKDOOR_DEFENSES.length} defenses, partition aggregation at k = ${adversary.certify_k.join(", ")} -> ${PATHS.adversaryResults}, ${PATHS.adversaryPlot}`,
+    `adversary: ${study.datasets.join(", ")}, ${adversary.repeats} repeats each: ${FLIP_ATTACKS.length} label flips at ${adversary.flip_rates.length} rates, backdoors at ${adversary.backdoor_rates.length} rates x ${adversary.trigger_beyond.length} trigger positions x ${BACKDOOR_DEFENSES.length} defenses, partition aggregation at k = ${adversary.certify_k.join(", ")} -> ${PATHS.adversaryResults}, ${PATHS.adversaryPlot}`,
   );
 });

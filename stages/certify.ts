@@ -1,7 +1,7 @@
 // Stage certify: partition aggregation trained on the sanitized training set, scored on the clean test split
 // with each test point's certified radius, by plurality (stages/core/certify/certificate.ts) or run-off
 // (stages/core/certify/run-off.ts) as certify.aggregation says.
-import { certifyMetrics, certifyPlot } from "./core/certify/certify-outputs.ts";
+import { certifyMetrics, certifyPlot, certifySeries } from "./core/certify/certify-outputs.ts";
 import { certifiedPredictions, trainPartitions } from "./core/certify/partition-aggregation.ts";
 import { stableJson } from "./core/format.ts";
 import { certifyParams } from "./core/params.ts";
@@ -31,9 +31,7 @@ await runStage("certify", async () => {
   );
   const labels = test.map((row) => row.label);
   const metrics = certifyMetrics(results, labels, params.budgets);
-  // Plurality, the default, keeps the series name it had before run-off came.
-  const aggregation = params.aggregation === "run_off" ? ", run-off" : "";
-  const series = `k=${params.k}, ${params.n_estimators === 1 ? "one tree" : `${params.n_estimators} trees`} per part${aggregation}`;
+  const series = certifySeries(params.k, params.n_estimators, params.aggregation);
   writeOutputs({
     [PATHS.certifyMetrics]: stableJson(metrics),
     [PATHS.certifyPlot]: stableJson(certifyPlot(results, labels, params.budgets, series)),

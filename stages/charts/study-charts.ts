@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { percent } from "../core/report/numbers.ts";
 import type { AcrossResults } from "../core/study/across.ts";
-import type { AdversaryResults } from "../core/study/adversary.ts";
 import { certifiedAccuracyPlot } from "../core/study/adversary-plot.ts";
+import type { AdversaryResults } from "../core/study/adversary-results.ts";
 import type { StudyResults } from "../core/study/results.ts";
 import { learningCurveSpec, lineChartSpec } from "./line-chart.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { attackOptions } from "../../stages/core/attacks/resolve-options.ts";
 import { type Certified, certifiedAccuracy, certify } from "../../stages/core/certify/certificate.ts";
-import { certifyMetrics, certifyPlot } from "../../stages/core/certify/certify-outputs.ts";
+import { certifyMetrics, certifyPlot, certifySeries } from "../../stages/core/certify/certify-outputs.ts";
 import { fewestParts } from "../../stages/core/certify/fewest-parts.ts";
 import { rowsNear } from "../../stages/core/certify/near-insertion.ts";
 import { firstChoiceVotes, type PartScores } from "../../stages/core/certify/part-scores.ts";
@@ -329,6 +329,11 @@ describe("the certify stage's outputs and params", () => {
         [3, 0.333333],
       ],
     );
+  });
+
+  it("names the plot's series by k and base model, and says run-off only when it is used", () => {
+    assert.equal(certifySeries(10, 1, "plurality"), "k=10, one tree per part");
+    assert.equal(certifySeries(20, 5, "run_off"), "k=20, 5 trees per part, run-off");
   });
 
   it("names the key and value of a bad certify param", () => {

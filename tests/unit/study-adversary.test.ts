@@ -6,11 +6,12 @@ import { StageError } from "../../stages/core/errors.ts";
 import { studyParams } from "../../stages/core/params.ts";
 import { rowsTable } from "../../stages/core/poison.ts";
 import { adversarySection, bestK, reviewerSection } from "../../stages/core/report/adversary-section.ts";
-import { type AdversaryResults, runAdversary, targetedPair } from "../../stages/core/study/adversary.ts";
+import { runAdversary } from "../../stages/core/study/adversary.ts";
 import { certifiedAccuracyPlot } from "../../stages/core/study/adversary-plot.ts";
-import { BACKDOOR_DEFENSES } from "../../stages/core/study/backdoor-study.ts";
+import { type AdversaryResults, BACKDOOR_DEFENSES } from "../../stages/core/study/adversary-results.ts";
 import { runDegradation } from "../../stages/core/study/degradation.ts";
 import { parseAdversaryResults } from "../../stages/core/study/results-file.ts";
+import { targetedPair } from "../../stages/core/study/targeted-pair.ts";
 import { bundled } from "../support/bundled.ts";
 import { IRIS } from "../support/iris.ts";
 

@@ -55,13 +55,20 @@ function classIndex(schema: Schema, key: string, name: string | null | undefined
   return index;
 }
 
-/** A count means the last N numeric features (numeric, so a quantile is a value); names mean those columns. */
-export function triggerFeatures(schema: Schema, features: number | readonly string[]): number[] {
+/**
+ * A count means the last N numeric features (numeric, so a quantile is a value); names mean those columns.
+ * `where` names, in a bad count's message, the setting and the data (the study passes its own key and data set).
+ */
+export function triggerFeatures(
+  schema: Schema,
+  features: number | readonly string[],
+  where = { key: "poison.backdoor.features", data: "the data" },
+): number[] {
   if (typeof features === "number") {
     const numeric = schema.features.flatMap((column, index) => (column.kind === "numeric" ? [index] : []));
     if (numeric.length < features) {
       throw new StageError(
-        `Invalid params in params.yaml:\n  ✖ poison.backdoor.features = ${features}: the data has ${numeric.length} numeric features`,
+        `Invalid params in params.yaml:\n  ✖ ${where.key} = ${features}: ${where.data} has only ${numeric.length} numeric features`,
       );
     }
     return numeric.slice(numeric.length - features);

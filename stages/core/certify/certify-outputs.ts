@@ -1,4 +1,5 @@
 import { round6 } from "../format.ts";
+import type { Aggregation } from "../params.ts";
 import { type Certified, certifiedAccuracy } from "./certificate.ts";
 
 /**
@@ -32,4 +33,10 @@ export function certifyPlot(
     const value = round6(certifiedAccuracy(results, labels, radius));
     return { series, radius, certified_accuracy: value, lower: value, upper: value };
   });
+}
+
+/** The plot's series name: parts and base model, and the aggregation unless it is plurality (the name it had before run-off came). */
+export function certifySeries(k: number, trees: number, aggregation: Aggregation): string {
+  const base = trees === 1 ? "one tree" : `${trees} trees`;
+  return `k=${k}, ${base} per part${aggregation === "run_off" ? ", run-off" : ""}`;
 }

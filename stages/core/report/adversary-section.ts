@@ -1,17 +1,17 @@
-import type { BackdoorCell, DataSetAdversary, FlipCell } from "../study/adversary.ts";
-import { BACKDOOR_DEFENSES } from "../study/backdoor-study.ts";
-import { FLIP_ATTACKS } from "../study/chosen-flips.ts";
+import {
+  type AdversaryResults,
+  BACKDOOR_DEFENSES,
+  type BackdoorCell,
+  type DataSetAdversary,
+  FLIP_ATTACKS,
+  type FlipCell,
+} from "../study/adversary-results.ts";
 import { intervalsExclude } from "../study/statistics.ts";
 import { fixed, markdownTable, percent, withInterval } from "./numbers.ts";
 
 /** The report headings of this section and the next; the README links to their anchors. */
 export const ADVERSARY_HEADING = "6. Chosen attacks, backdoors and a certified defense";
 export const REVIEWER_HEADING = "7. What a reviewer should check beyond clean-test accuracy";
-
-export interface AdversaryShape {
-  repeats: number;
-  datasets: Record<string, DataSetAdversary>;
-}
 
 const triggerPosition = (beyond: number): string =>
   beyond === 0 ? "in range (training maximum)" : `${beyond} ranges above the maximum`;
@@ -103,7 +103,7 @@ export function certifyTable(data: DataSetAdversary): string {
 }
 
 /** The section: attack strength, backdoors against the detectors, certified accuracy, per data set. */
-export function adversarySection(study: AdversaryShape, chartFile: string): string {
+export function adversarySection(study: AdversaryResults, chartFile: string): string {
   const perDataSet = Object.entries(study.datasets)
     .map(
       ([name, data]) => `### ${name}
@@ -151,7 +151,7 @@ function backdoorAt(data: DataSetAdversary, beyond: number, defense: string): Ba
 }
 
 /** Plain words for a reviewer, each point with the measurement behind it. */
-export function reviewerSection(study: AdversaryShape): string {
+export function reviewerSection(study: AdversaryResults): string {
   const names = Object.keys(study.datasets);
   const each = (line: (name: string, data: DataSetAdversary) => string) =>
     names.map((name) => line(name, study.datasets[name] as DataSetAdversary)).join("; ");

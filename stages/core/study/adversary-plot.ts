@@ -1,5 +1,5 @@
 import { round6 } from "../format.ts";
-import type { AdversaryResults } from "./adversary.ts";
+import type { AdversaryResults } from "./adversary-results.ts";
 
 /**
  * metrics/adversary-plot.json: certified accuracy against the radius, one series per data set and k, in the

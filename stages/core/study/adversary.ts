@@ -10,68 +10,19 @@ import type { Progress } from "../progress.ts";
 import { uniformStep } from "../progress.ts";
 import { createRng, deriveSeed } from "../rng.ts";
 import { stratifiedSplit } from "../split.ts";
-import { BACKDOOR_DEFENSES, type BackdoorDefense, backdoorMeasurements, type DetectorKnobs } from "./backdoor-study.ts";
+import { BACKDOOR_DEFENSES, type DataSetAdversary, FLIP_ATTACKS, type FlipAttack } from "./adversary-results.ts";
+import { backdoorMeasurements, type DetectorKnobs } from "./backdoor-study.ts";
 import { certifiedAccuracies } from "./certify-study.ts";
-import { FLIP_ATTACKS, type FlipAttack, flipAccuracy } from "./chosen-flips.ts";
+import { flipAccuracy } from "./chosen-flips.ts";
 import { fitForest, type RepeatContext, testAccuracy } from "./repeat-context.ts";
 import { type Summary, summarize } from "./statistics.ts";
+import { targetedPair } from "./targeted-pair.ts";
 
 export interface AdversarySpec {
   seed: number;
   test_size: number;
   adversary: StudyParams["adversary"];
   detector: DetectorKnobs;
-}
-
-/** A label flip at a rate: clean-test accuracy, and its drop from the same repeat's clean accuracy. */
-export interface FlipCell {
-  method: FlipAttack;
-  rate: number;
-  accuracy: Summary;
-  drop: Summary;
-}
-
-/** A backdoor at a rate, its trigger `beyond` feature ranges past the quantile, against one defense. */
-export interface BackdoorCell {
-  rate: number;
-  beyond: number;
-  defense: BackdoorDefense;
-  recall: Summary | null;
-  attack_success_rate: Summary;
-  accuracy: Summary;
-}
-
-/** Partition aggregation with k parts: the share of test points correct and certified at >= radius (0: accuracy). */
-export interface CertifyCell {
-  k: number;
-  radius: number;
-  certified_accuracy: Summary;
-}
-
-/** One data set's adversary study; class and feature names say what the attacks chose. */
-export interface DataSetAdversary {
-  train_rows: number;
-  test_rows: number;
-  class_count: number;
-  targeted: { source: string; target: string };
-  backdoor: { target: string; features: string[] };
-  clean_accuracy: Summary;
-  flips: FlipCell[];
-  backdoors: BackdoorCell[];
-  certify: CertifyCell[];
-}
-
-/** metrics/adversary.json: the adversary study per data set, in study.datasets order. */
-export interface AdversaryResults {
-  repeats: number;
-  datasets: Record<string, DataSetAdversary>;
-}
-
-/** targeted_flip's pair: the data's largest class to its next largest (ties: the lower index). */
-export function targetedPair({ rows, schema }: Dataset): { source: number; target: number } {
-  const counts = schema.classes.map((_, c) => rows.filter((row) => row.label === c).length);
-  const order = counts.map((_, c) => c).sort((a, b) => (counts[b] as number) - (counts[a] as number) || a - b);
-  return { source: order[0] as number, target: order[1] as number };
 }
 
 /**
@@ -88,7 +39,10 @@ export function runAdversary(
 ): DataSetAdversary {
   const { adversary } = spec;
   const pair = targetedPair(data);
-  const trigger = checkedTriggerFeatures(name, data.schema, adversary.trigger_features);
+  const trigger = triggerFeatures(data.schema, adversary.trigger_features, {
+    key: "study.adversary.trigger_features",
+    data: name,
+  });
   const samples = new Map<string, number[]>();
   const add = (key: string, value: number) => {
     const values = samples.get(key) ?? [];
@@ -188,16 +142,6 @@ export function runAdversary(
       })),
     ),
   };
-}
-
-function checkedTriggerFeatures(name: string, schema: Schema, count: number): number[] {
-  const numeric = schema.features.filter((column) => column.kind === "numeric").length;
-  if (numeric < count) {
-    throw new StageError(
-      `Invalid params in params.yaml:\n  ✖ study.adversary.trigger_features = ${count}: ${name} has only ${numeric} numeric features`,
-    );
-  }
-  return triggerFeatures(schema, count);
 }
 
 /** The budgets must fit the rows the attacks draw from: the source class, and the rows of other classes. */

@@ -1,15 +1,13 @@
 import { attackSuccessRate } from "../attacks/backdoor.ts";
 import type { BackdoorOptions } from "../attacks/options.ts";
 import { detect, keptRows } from "../defense/detect.ts";
+import { scoreDetection } from "../defense/detection-metrics.ts";
 import { DETECTORS } from "../defense/methods.ts";
 import type { DefenseParams } from "../params.ts";
 import { poisonRows } from "../poison.ts";
 import { createRng, deriveSeed } from "../rng.ts";
+import { BACKDOOR_DEFENSES, type BackdoorDefense } from "./adversary-results.ts";
 import { fitForest, type RepeatContext, testAccuracy } from "./repeat-context.ts";
-
-/** No defense, then each detector alone: which of them, if any, finds the backdoor rows. */
-export const BACKDOOR_DEFENSES = ["none", ...DETECTORS] as const;
-export type BackdoorDefense = (typeof BACKDOOR_DEFENSES)[number];
 
 /** The detectors' knobs (params.yaml's defense section); the outlier share is set to the true contamination. */
 export type DetectorKnobs = Pick<DefenseParams, "folds" | "k" | "outlier_k" | "knn_threshold">;
@@ -47,15 +45,15 @@ export function backdoorMeasurements(
     (part) => fitForest(context, part),
   );
   return BACKDOOR_DEFENSES.map((defense) => {
-    const flags = defense === "none" ? poisoned.rows.map(() => false) : (detection.byDetector[defense]?.flags ?? []);
-    const found = poisoned.poisoned.filter(({ row }) => flags[row]).length;
+    const found = defense === "none" ? undefined : detection.byDetector[defense];
+    const flags = found?.flags ?? poisoned.rows.map(() => false);
     const model = fitForest(context, keptRows(poisoned.rows, flags));
     const success = attackSuccessRate(model, context.test, backdoor);
     // A stratified split holds every class in the test split, so there are always rows of other classes.
     if (success === null) throw new Error("backdoor study: no test row of a class other than the target");
     return {
       defense,
-      recall: defense === "none" ? null : found / Math.max(1, poisoned.poisoned.length),
+      recall: found === undefined ? null : scoreDetection(found.flags, found.scores, poisoned.poisoned).recall,
       attack_success_rate: success,
       accuracy: testAccuracy(context, model),
     };

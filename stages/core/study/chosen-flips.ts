@@ -1,11 +1,8 @@
 import type { AttackOptions } from "../attacks/options.ts";
 import { poisonRows } from "../poison.ts";
 import { createRng, deriveSeed } from "../rng.ts";
+import type { FlipAttack } from "./adversary-results.ts";
 import { fitForest, type RepeatContext, testAccuracy } from "./repeat-context.ts";
-
-/** The label flips compared at equal budgets: chance, one class pair, and the attacker's surrogate. */
-export const FLIP_ATTACKS = ["label_flip", "targeted_flip", "adversarial_flip"] as const;
-export type FlipAttack = (typeof FLIP_ATTACKS)[number];
 
 /**
  * Clean-test accuracy after `method` at `rate`. The poison seed is the study's for the method and repeat, so

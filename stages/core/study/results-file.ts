@@ -3,9 +3,7 @@ import { StageError } from "../errors.ts";
 import type { StudyParams } from "../params.ts";
 import { RANDOM_ATTACKS } from "../poison.ts";
 import type { AcrossDefenses, AcrossResults } from "./across.ts";
-import type { AdversaryResults } from "./adversary.ts";
-import { BACKDOOR_DEFENSES } from "./backdoor-study.ts";
-import { FLIP_ATTACKS } from "./chosen-flips.ts";
+import { type AdversaryResults, BACKDOOR_DEFENSES, FLIP_ATTACKS } from "./adversary-results.ts";
 import type { DefenseCell } from "./defenses.ts";
 import type { StudyResults } from "./results.ts";
 
