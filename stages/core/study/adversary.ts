@@ -49,15 +49,15 @@ export function runAdversary(
     values.push(value);
     samples.set(key, values);
   };
-  let trainRows = 0;
+  // A stratified split's class counts do not depend on its seed: one split tells every repeat's sizes.
+  const anySplit = stratifiedSplit(data.rows, spec.test_size, createRng(0)).train;
+  checkBudgets(name, data.schema, anySplit, pair, adversary);
   for (let repeat = 0; repeat < adversary.repeats; repeat++) {
     const { train, test } = stratifiedSplit(
       data.rows,
       spec.test_size,
       createRng(deriveSeed(spec.seed, "split", repeat)),
     );
-    trainRows = train.length;
-    checkBudgets(name, data.schema, train, pair, adversary);
     const forestSeed = deriveSeed(spec.seed, "forest", repeat);
     const context: RepeatContext = {
       schema: data.schema,
@@ -105,8 +105,8 @@ export function runAdversary(
   const maybe = (key: string): Summary | null => (samples.has(key) ? summary(key) : null);
   const className = (c: number) => data.schema.classes[c] as string;
   return {
-    train_rows: trainRows,
-    test_rows: data.rows.length - trainRows,
+    train_rows: anySplit.length,
+    test_rows: data.rows.length - anySplit.length,
     class_count: data.schema.classes.length,
     targeted: { source: className(pair.source), target: className(pair.target) },
     backdoor: { target: className(0), features: trigger.map((f) => data.schema.features[f]?.name as string) },
