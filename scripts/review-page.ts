@@ -158,7 +158,9 @@ function plotsSection(input: ReviewInput): string[] {
 
 function metricRow(name: string, entry: DiffEntry): string[] {
   const delta = numericDelta(entry);
-  return [name, show(entry.old), show(entry.new), delta === undefined ? "" : signed(delta, 6)];
+  // Counts change by whole numbers; scores are written to 6 decimals.
+  const digits = Number.isInteger(entry.old) && Number.isInteger(entry.new) ? 0 : 6;
+  return [name, show(entry.old), show(entry.new), delta === undefined ? "" : signed(delta, digits)];
 }
 
 interface Keyed {

@@ -27,7 +27,10 @@ export function confusionSpec(records: readonly Record<string, unknown>[], field
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: fields.title,
     data: { values },
-    transform: [{ aggregate: [{ op: "count", as: "count" }], groupby: ["rev", "actual", "predicted"] }],
+    transform: [
+      { aggregate: [{ op: "count", as: "count" }], groupby: ["rev", "actual", "predicted"] },
+      { joinaggregate: [{ op: "max", field: "count", as: "most" }] },
+    ],
     facet: { column: { field: "rev", type: "nominal", title: "revision", sort: [...fields.revisions] } },
     spec: {
       width: 200,
@@ -38,7 +41,14 @@ export function confusionSpec(records: readonly Record<string, unknown>[], field
       },
       layer: [
         { mark: "rect", encoding: { color: { field: "count", type: "quantitative", title: "test rows" } } },
-        { mark: { type: "text", color: "black" }, encoding: { text: { field: "count", type: "quantitative" } } },
+        {
+          mark: "text",
+          encoding: {
+            text: { field: "count", type: "quantitative" },
+            // White on the dark cells, black on the light ones.
+            color: { condition: { test: "datum.count > datum.most / 2", value: "white" }, value: "black" },
+          },
+        },
       ],
     },
   };

@@ -12,6 +12,7 @@ const METRICS: DvcDiff = {
     poison_rate: { old: 0.1, new: 0.5, diff: 0.4 },
     accuracy_on_poisoned_test: { old: 0.866667, new: 0.366667, diff: -0.5 },
     test_rows: { old: 30, new: 30, diff: 0 },
+    "poison.train_rows_poisoned": { old: 12, new: 60, diff: 48 },
     poison_method: { old: "label_flip", new: "label_flip" },
     accuracy: { old: 0.966667, new: 0.466667, diff: -0.5 },
   },
@@ -81,11 +82,12 @@ describe("the review page", () => {
       "| clean-test accuracy (`accuracy`) | 0.966667 | 0.466667 | -0.500000 |",
       "| accuracy on poisoned test labels (`accuracy_on_poisoned_test`) | 0.866667 | 0.366667 | -0.500000 |",
       "| `metrics/evaluate.json:f1_macro` | 0.966583 | 0.462411 | -0.504172 |",
-      "| `metrics/evaluate.json:poison_rate` | 0.1 | 0.5 | +0.400000 |",
+      "| `metrics/evaluate.json:poison.train_rows_poisoned` | 12 | 60 | +48 |",
     ]);
-    assert.equal(page[header + 6], "");
+    assert.equal(page[header + 6], "| `metrics/evaluate.json:poison_rate` | 0.1 | 0.5 | +0.400000 |");
+    assert.equal(page[header + 7], "");
     // test_rows, poison_method and sanitize's removed did not change.
-    assert.equal(page[header + 7], "3 other single-run metrics unchanged.");
+    assert.equal(page[header + 8], "3 other single-run metrics unchanged.");
   });
 
   it("gives each study summary one line when unchanged and a table of what changed otherwise", () => {
