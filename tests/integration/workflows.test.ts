@@ -27,6 +27,15 @@ describe("the GitHub Actions workflows", () => {
     assert.equal(checked.status, 0, `${checked.stdout}\n${checked.stderr}`);
   });
 
+  it("are valid against GitHub's workflow schema too (check-jsonschema)", () => {
+    const checked = runCommand(PROJECT_ROOT, "check-jsonschema", [
+      "--builtin-schema",
+      "vendor.github-workflows",
+      ...workflowFiles,
+    ]);
+    assert.equal(checked.status, 0, `${checked.stdout}\n${checked.stderr}`);
+  });
+
   it("actionlint finds a broken copy's mistakes (so the check above can fail)", () => {
     const folder = mkdtempSync(join(tmpdir(), "poisonlab-workflow-"));
     try {
