@@ -67,7 +67,7 @@ describe("the protobuf writer", () => {
 });
 
 describe("forests as tree ensembles", () => {
-  it("poisonlab-forest: splits keep their index, each leaf reference becomes a leaf node after them", () => {
+  it("poisonlab-forest: the root first, splits keep their index, each leaf reference becomes a leaf node after them", () => {
     // Split 0: f1 <= 2.5 -> leaf class 0, else split 1: f0 <= 1 -> leaf class 2, else leaf class 1.
     const tree: Tree = {
       feature: Uint16Array.from([1, 0]),
@@ -76,16 +76,16 @@ describe("forests as tree ensembles", () => {
       right: Int32Array.from([1, leafReference(1)]),
     };
     assert.deepEqual(nodeLines(poisonlabEnsemble({ featureCount: 2, classCount: 3, trees: [tree, tree] })), [
-      "0:2 LEAF class 0",
       "0:0 BRANCH_LEQ f1 2.5 -> 2 / 1",
+      "0:1 BRANCH_LEQ f0 1 -> 3 / 4",
+      "0:2 LEAF class 0",
       "0:3 LEAF class 2",
       "0:4 LEAF class 1",
-      "0:1 BRANCH_LEQ f0 1 -> 3 / 4",
-      "1:2 LEAF class 0",
       "1:0 BRANCH_LEQ f1 2.5 -> 2 / 1",
+      "1:1 BRANCH_LEQ f0 1 -> 3 / 4",
+      "1:2 LEAF class 0",
       "1:3 LEAF class 2",
       "1:4 LEAF class 1",
-      "1:1 BRANCH_LEQ f0 1 -> 3 / 4",
     ]);
   });
 

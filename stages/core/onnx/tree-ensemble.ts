@@ -4,8 +4,8 @@ import { checkMljsForest } from "../forest-mljs-file.ts";
 import type { TrainParams } from "../params.ts";
 
 /**
- * A forest of either engine in the terms of ONNX's TreeEnsembleClassifier: numbered nodes per tree, each a
- * split (feature, threshold, the nodes a row goes to when the comparison holds or not) or a leaf voting for
+ * A forest of either engine in the terms of ONNX's TreeEnsembleClassifier: numbered nodes per tree, the root
+ * first (ONNX Runtime takes a tree's first node as its root), each a split (feature, threshold, the nodes a row goes to when the comparison holds or not) or a leaf voting for
  * one class. The engines differ in the comparison: poisonlab-forest sends `value <= threshold` left,
  * ml-cart (ml-random-forest's trees) `value < threshold`.
  */
@@ -58,17 +58,19 @@ export function poisonlabEnsemble(forest: Forest): Ensemble {
     write(sink) {
       forest.trees.forEach((tree, t) => {
         let nextLeaf = tree.feature.length;
+        const leaves: Array<[node: number, label: number]> = [];
         const child = (reference: number): number => {
           if (reference >= 0) return reference;
-          const node = nextLeaf++;
-          sink.leaf(t, node, -reference - 1);
-          return node;
+          leaves.push([nextLeaf, -reference - 1]);
+          return nextLeaf++;
         };
+        // The root first: ONNX Runtime takes a tree's first node as its root.
         for (let node = 0; node < tree.feature.length; node++) {
           const trueNode = child(tree.left[node] as number);
           const falseNode = child(tree.right[node] as number);
           sink.split(t, node, tree.feature[node] as number, tree.threshold[node] as number, trueNode, falseNode);
         }
+        for (const [node, label] of leaves) sink.leaf(t, node, label);
       });
     },
   };
