@@ -111,15 +111,21 @@ describe("export: the forest as an ONNX model", () => {
   });
   after(() => repo.remove());
 
-  for (const engine of ["ml-random-forest", "poisonlab-forest"]) {
+  // Two small trees that disagree on some test rows with the params.yaml seeds (11 to 21 of 30): tied votes.
+  const TWO_TREES = {
+    "ml-random-forest": { n_estimators: 2, max_depth: 1, max_features: null },
+    "poisonlab-forest": { n_estimators: 2, max_depth: 2, max_features: 0.25 },
+  };
+  for (const engine of ["ml-random-forest", "poisonlab-forest"] as const) {
+    const hundredTrees = { engine, n_estimators: 100, max_depth: null, max_features: null };
     it(`${engine} on IRIS: ONNX Runtime gives poisonlab's labels and probabilities on every test row`, async () => {
-      setParams(repo, { prepare: { source: "iris" }, train: { engine, n_estimators: 100, max_depth: null } });
+      setParams(repo, { prepare: { source: "iris" }, train: hundredTrees });
       const covered = await exportMatches(repo);
       assert.equal(covered.rows, 30);
     });
 
     it(`${engine} with two shallow trees: tied votes go to the first class in ONNX as in poisonlab`, async () => {
-      setParams(repo, { prepare: { source: "iris" }, train: { engine, n_estimators: 2, max_depth: 1 } });
+      setParams(repo, { prepare: { source: "iris" }, train: { engine, ...TWO_TREES[engine] } });
       const covered = await exportMatches(repo);
       assert.ok(covered.ties > 0, `some test rows have tied votes: ${JSON.stringify(covered)}`);
     });
@@ -128,7 +134,7 @@ describe("export: the forest as an ONNX model", () => {
       repo.write("data/raw/pets.csv", petsCsv());
       setParams(repo, {
         prepare: { source: "pets", label: "kind" },
-        train: { engine, n_estimators: 100, max_depth: null },
+        train: hundredTrees,
       });
       const covered = await exportMatches(repo);
       assert.ok(covered.unseen > 0, `some test rows have an unseen colour: ${JSON.stringify(covered)}`);
@@ -139,7 +145,7 @@ describe("export: the forest as an ONNX model", () => {
   it("poisonlab-forest on two classes (breast_cancer), where ONNX Runtime's binary path would mislabel", async () => {
     setParams(repo, {
       prepare: { source: "breast_cancer", label: null },
-      train: { engine: "poisonlab-forest", n_estimators: 100, max_depth: null },
+      train: { engine: "poisonlab-forest", n_estimators: 100, max_depth: null, max_features: null },
     });
     const covered = await exportMatches(repo);
     assert.ok(covered.rows > 100);
