@@ -5,9 +5,10 @@ import type { TrainParams } from "../params.ts";
 
 /**
  * A forest of either engine in the terms of ONNX's TreeEnsembleClassifier: numbered nodes per tree, the root
- * first (ONNX Runtime takes a tree's first node as its root), each a split (feature, threshold, the nodes a row goes to when the comparison holds or not) or a leaf voting for
- * one class. The engines differ in the comparison: poisonlab-forest sends `value <= threshold` left,
- * ml-cart (ml-random-forest's trees) `value < threshold`.
+ * first (ONNX Runtime takes a tree's first node as its root), each a split (feature, threshold, the nodes a
+ * row goes to when the comparison holds or not) or a leaf voting for one class. The engines differ in the
+ * comparison: poisonlab-forest sends `value <= threshold` left, ml-cart (ml-random-forest's trees)
+ * `value < threshold`.
  */
 export type BranchMode = "BRANCH_LEQ" | "BRANCH_LT";
 
