@@ -112,11 +112,20 @@ export function loadModelFile(
   source: string,
   dataFeatureCount?: number,
 ): { classifier: Classifier; schema: Schema } {
+  const { engine, forest, features, label, classes } = parseModelFile(value, source, dataFeatureCount);
+  // The forest is checked against the envelope's counts: every size it holds is bounded by the file's bytes.
+  const shape = { featureCount: features.length, classCount: classes.length };
+  const classifier = ENGINE_ENTRIES[engine].load(forest, source, shape);
+  return { classifier, schema: { features, label, classes } };
+}
+
+/** A model file's envelope, checked; its forest is left to the engine's reader, which checks it against the envelope. */
+export function parseModelFile(value: unknown, source: string, dataFeatureCount?: number): ModelFile {
   const parsed = modelFile.safeParse(value);
   if (!parsed.success) {
     throw new StageError(`${source}: not a ${MODEL_FORMAT} v${MODEL_VERSION} file:\n${z.prettifyError(parsed.error)}`);
   }
-  const { engine, forest, features, label, classes } = parsed.data;
+  const { features, classes } = parsed.data;
   if (dataFeatureCount !== undefined && dataFeatureCount !== features.length) {
     throw new StageError(
       `${source}: the model takes ${features.length} features, but the data has ${dataFeatureCount}`,
@@ -126,10 +135,7 @@ export function loadModelFile(
     throw new StageError(`${source}: feature names must be unique`);
   }
   if (new Set(classes).size !== classes.length) throw new StageError(`${source}: class names must be unique`);
-  // The forest is checked against the envelope's counts: every size it holds is bounded by the file's bytes.
-  const shape = { featureCount: features.length, classCount: classes.length };
-  const classifier = ENGINE_ENTRIES[engine].load(forest, source, shape);
-  return { classifier, schema: { features, label, classes } };
+  return parsed.data;
 }
 
 /** The most probable class of each row; ties go to the lower class index. */

@@ -47,8 +47,8 @@ export async function writeStreamed(
   }
 }
 
-/** Writes text pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */
-export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+/** Writes text or byte pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string | Uint8Array>): Promise<void> {
   for (const chunk of chunks) {
     if (!stream.write(chunk)) await once(stream, "drain");
   }
@@ -61,7 +61,7 @@ async function finish(stream: WriteStream): Promise<void> {
   await once(stream, "finish");
 }
 
-/** Writes one file from text pieces, atomically. */
-export async function writeTextStreamed(path: string, chunks: Iterable<string>): Promise<void> {
+/** Writes one file from text (or byte) pieces, atomically. */
+export async function writeTextStreamed(path: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
   await writeStreamed([path], async ([stream]) => writeChunks(stream as WriteStream, chunks));
 }

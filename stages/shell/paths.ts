@@ -12,6 +12,7 @@ export const PATHS = {
   sanitizeMetrics: "metrics/sanitize.json",
   sanitizeDetails: "metrics/sanitize-details.json",
   model: "models/model.json",
+  onnxModel: "models/model.onnx",
   metrics: "metrics/evaluate.json",
   evaluateDetails: "metrics/evaluate-details.json",
   confusion: "metrics/confusion.json",

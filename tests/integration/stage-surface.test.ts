@@ -30,11 +30,11 @@ describe("the pipeline's surface", () => {
   });
   after(() => repo.remove());
 
-  it("dvc exp run -S defense.method=knn runs sanitize, train, evaluate and certify, never the studies", () => {
+  it("dvc exp run -S defense.method=knn runs sanitize, train, export, evaluate and certify, never the studies", () => {
     const ran = stagesRun(repo.dvc("exp", "run", "-S", "defense.method=knn"));
     // push depends on all of params.yaml (every key is an MLflow param); with mlflow off it only says so.
     // certify reads the sanitized rows too; DVC may run it before or after train, so the order is not checked.
-    assert.deepEqual([...ran].sort(), ["certify", "evaluate", "push", "sanitize", "train"]);
+    assert.deepEqual([...ran].sort(), ["certify", "evaluate", "export", "push", "sanitize", "train"]);
     assert.equal(JSON.parse(repo.read("metrics/sanitize.json")).defense_method, "knn");
     reset(repo);
   });
