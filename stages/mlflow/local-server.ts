@@ -11,6 +11,7 @@ import {
   artifactsBeside,
   LOCAL_SERVER_START_TIMEOUT_MS,
   mlflowMissingMessage,
+  onPrivateServer,
   repositoryRoot,
   type SqliteStore,
   serverExitedMessage,
@@ -79,7 +80,13 @@ export async function withPrivateServer<T>(store: SqliteStore, use: (uri: string
     }
     const uri = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(uri, server, store);
-    return await use(uri);
+    try {
+      return await use(uri);
+    } catch (error) {
+      // The client's messages name the server's address, which means nothing to whoever named the store.
+      if (error instanceof StageError) throw new StageError(onPrivateServer(error.message, uri, store));
+      throw error;
+    }
   } finally {
     if (pid !== undefined) await stopGroup(pid);
     child.stderr?.destroy();

@@ -96,6 +96,11 @@ export function serverSpawnMessage(store: SqliteStore, binary: string, reason: s
   return `could not start ${binary} for ${store.uri}: ${reason}`;
 }
 
+/** A push's error on the private server, saying which store that server was for. */
+export function onPrivateServer(message: string, uri: string, store: SqliteStore): string {
+  return `${message} (${uri} was the private mlflow server for ${store.uri}; it is stopped)`;
+}
+
 /** The last lines of a server's stderr, indented under the message; the error line is usually the last. */
 export function lastLines(text: string, lines = 12, maxChars = 2000): string {
   const kept = text.trimEnd().split("\n").slice(-lines).join("\n");

@@ -162,7 +162,10 @@ describe("the push stage with a local sqlite store", () => {
       env: { ...NO_MLFLOW, MLFLOW_TRACKING_URI: uri },
     });
     assert.notEqual(failed.status, 0);
-    assert.match(failed.stderr, /poisonlab push: MLflow experiment "poisonlab" at .* is deleted; restore it/);
+    assert.match(
+      failed.stderr,
+      /poisonlab push: MLflow experiment "poisonlab" at (http:\/\/127\.0\.0\.1:\d+) is deleted; restore it .* \(\1 was the private mlflow server for sqlite:\/\/\/deleted\.db; it is stopped\)/,
+    );
     assertNothingRunning(repo);
   });
 

@@ -14,6 +14,7 @@ import {
   browseHint,
   lastLines,
   mlflowMissingMessage,
+  onPrivateServer,
   repositoryRoot,
   type SqliteStore,
   serverExitedMessage,
@@ -191,6 +192,13 @@ describe("messages of a failed start", () => {
     assert.match(
       serverTimeoutMessage(store, 90_000, "still importing\n"),
       /did not answer \/health within 90 s; stopped it; the end of its stderr:\n {2}still importing$/,
+    );
+  });
+
+  it("says which store a private server's address stood for", () => {
+    assert.equal(
+      onPrivateServer("MLflow at http://127.0.0.1:4321 answered 500 to GET x", "http://127.0.0.1:4321", store),
+      "MLflow at http://127.0.0.1:4321 answered 500 to GET x (http://127.0.0.1:4321 was the private mlflow server for sqlite:///mlflow.db; it is stopped)",
     );
   });
 
