@@ -79,7 +79,7 @@ export async function withPrivateServer<T>(store: SqliteStore, use: (uri: string
       throw new StageError(serverSpawnMessage(store, binary, server.spawnError?.message ?? "no process"));
     }
     const uri = `http://127.0.0.1:${port}`;
-    await waitUntilHealthy(uri, server, store);
+    await waitUntilHealthy(uri, server, store, binary);
     try {
       return await use(uri);
     } catch (error) {
@@ -125,14 +125,14 @@ function watch(child: ChildProcess): WatchedServer {
   return server;
 }
 
-async function waitUntilHealthy(uri: string, server: WatchedServer, store: SqliteStore): Promise<void> {
+async function waitUntilHealthy(uri: string, server: WatchedServer, store: SqliteStore, binary: string): Promise<void> {
   const started = Date.now();
   while (!(await isHealthy(uri))) {
     if (server.exit !== undefined) {
       // Let the last of its stderr arrive: the reason is usually its last line.
       await sleep(100);
       if (server.spawnError !== undefined)
-        throw new StageError(serverSpawnMessage(store, "mlflow", server.spawnError.message));
+        throw new StageError(serverSpawnMessage(store, binary, server.spawnError.message));
       throw new StageError(serverExitedMessage(store, server.exit, server.stderr()));
     }
     if (Date.now() - started > LOCAL_SERVER_START_TIMEOUT_MS) {

@@ -1,8 +1,7 @@
 /**
  * Where to push and as whom: the tracking URI from params.yaml or MLFLOW_TRACKING_URI (a server, or a local
- * sqlite store: local-store.ts), credentials from
- * the environment only. Pure: the caller passes the environment in. No message here ever contains a
- * credential.
+ * sqlite store: local-store.ts), credentials from the environment only. Pure: the caller passes the
+ * environment in. No message here ever contains a credential.
  */
 import { StageError } from "../core/errors.ts";
 import { excerpt } from "../core/excerpt.ts";

@@ -8,9 +8,10 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  findMlflowBinary,
   freePort,
   isHealthy,
   mlflowServerArgs,
@@ -18,6 +19,7 @@ import {
   signalGroup,
 } from "../../stages/mlflow/server-process.ts";
 import { removeFolder, waitUntilNoProcessIn } from "./folder-processes.ts";
+import { PROJECT_ROOT } from "./temp-repo.ts";
 
 export interface MlflowServerOptions {
   /** Start the basic-auth app (`--app-name basic-auth`) with a fresh admin password. */
@@ -50,10 +52,8 @@ process.on("exit", () => {
 export function findMlflow(): string {
   const fromEnv = process.env.POISONLAB_MLFLOW_BIN;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(folder, "mlflow");
-    if (folder !== "" && existsSync(candidate)) return candidate;
-  }
+  const found = findMlflowBinary(PROJECT_ROOT, process.env.PATH);
+  if (found !== undefined) return found;
   throw new Error(
     "mlflow is not installed: the MLflow tests need a real `mlflow server`. Run `npm test` (it installs requirements-mlflow.txt into .venv), or put .venv/bin on PATH, or set POISONLAB_MLFLOW_BIN",
   );
