@@ -1,11 +1,12 @@
 /**
- * Where to push and as whom: the tracking URI from params.yaml or MLFLOW_TRACKING_URI, credentials from
- * the environment only. Pure: the caller passes the environment in. No message here ever contains a
- * credential.
+ * Where to push and as whom: the tracking URI from params.yaml or MLFLOW_TRACKING_URI (a server, or a local
+ * sqlite store: local-store.ts), credentials from the environment only. Pure: the caller passes the
+ * environment in. No message here ever contains a credential.
  */
 import { StageError } from "../core/errors.ts";
 import { excerpt } from "../core/excerpt.ts";
 import type { MlflowParams } from "../core/params.ts";
+import { LOCAL_STORE_EXAMPLE, parseLocalStore, type SqliteStore } from "./local-store.ts";
 
 export type Credentials =
   | { kind: "none" }
@@ -20,19 +21,30 @@ export interface TrackingTarget {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** mlflow.tracking_uri wins over MLFLOW_TRACKING_URI; one of them must be set. */
-export function trackingTarget(params: Pick<MlflowParams, "tracking_uri" | "experiment">, env: Env): TrackingTarget {
-  const fromParams = params.tracking_uri;
-  const fromEnv = nonEmpty(env.MLFLOW_TRACKING_URI);
-  let uri: string;
-  if (fromParams !== null) uri = parseTrackingUri(fromParams, "mlflow.tracking_uri in params.yaml");
-  else if (fromEnv !== undefined) uri = parseTrackingUri(fromEnv, "MLFLOW_TRACKING_URI");
-  else {
-    throw new StageError(
-      "no MLflow tracking URI: set mlflow.tracking_uri in params.yaml or the environment variable MLFLOW_TRACKING_URI (e.g. http://127.0.0.1:5000)",
-    );
+/** Where the push goes: an MLflow server, or a local sqlite store reached through a private server. */
+export type TrackingStore = { kind: "server"; target: TrackingTarget } | (SqliteStore & { experiment: string });
+
+/**
+ * mlflow.tracking_uri wins over MLFLOW_TRACKING_URI; one of them must be set. An http(s) URI is a server;
+ * anything else is a local store (sqlite) or refused. A local store's private server needs no credentials,
+ * so none are read for it.
+ */
+export function trackingStore(params: Pick<MlflowParams, "tracking_uri" | "experiment">, env: Env): TrackingStore {
+  const { text, source } = chosenUri(params, env);
+  if (/^https?:/i.test(text.trim())) {
+    const uri = parseTrackingUri(text, source);
+    return { kind: "server", target: { uri, experiment: params.experiment, credentials: credentialsFromEnv(env) } };
   }
-  return { uri, experiment: params.experiment, credentials: credentialsFromEnv(env) };
+  return { ...parseLocalStore(text, source, redactUri(text)), experiment: params.experiment };
+}
+
+function chosenUri(params: Pick<MlflowParams, "tracking_uri">, env: Env): { text: string; source: string } {
+  if (params.tracking_uri !== null) return { text: params.tracking_uri, source: "mlflow.tracking_uri in params.yaml" };
+  const fromEnv = nonEmpty(env.MLFLOW_TRACKING_URI);
+  if (fromEnv !== undefined) return { text: fromEnv, source: "MLFLOW_TRACKING_URI" };
+  throw new StageError(
+    `no MLflow tracking URI: set mlflow.tracking_uri in params.yaml or the environment variable MLFLOW_TRACKING_URI (e.g. http://127.0.0.1:5000, or ${LOCAL_STORE_EXAMPLE} for a local store)`,
+  );
 }
 
 /** Accepts http and https URIs without user info, query or fragment; drops trailing slashes. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
 import { MlflowError } from "../../stages/mlflow/http-policy.ts";
-import { freePort } from "../support/mlflow-server.ts";
+import { freePort } from "../../stages/mlflow/server-process.ts";
 
 type Handler = (request: IncomingMessage, response: ServerResponse, count: number) => void;
 

@@ -7,11 +7,19 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  findMlflowBinary,
+  freePort,
+  isHealthy,
+  mlflowServerArgs,
+  mlflowServerEnv,
+  signalGroup,
+} from "../../stages/mlflow/server-process.ts";
 import { removeFolder, waitUntilNoProcessIn } from "./folder-processes.ts";
+import { PROJECT_ROOT } from "./temp-repo.ts";
 
 export interface MlflowServerOptions {
   /** Start the basic-auth app (`--app-name basic-auth`) with a fresh admin password. */
@@ -44,10 +52,8 @@ process.on("exit", () => {
 export function findMlflow(): string {
   const fromEnv = process.env.POISONLAB_MLFLOW_BIN;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(folder, "mlflow");
-    if (folder !== "" && existsSync(candidate)) return candidate;
-  }
+  const found = findMlflowBinary(PROJECT_ROOT, process.env.PATH);
+  if (found !== undefined) return found;
   throw new Error(
     "mlflow is not installed: the MLflow tests need a real `mlflow server`. Run `npm test` (it installs requirements-mlflow.txt into .venv), or put .venv/bin on PATH, or set POISONLAB_MLFLOW_BIN",
   );
@@ -57,28 +63,12 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   const binary = findMlflow();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "poisonlab-mlflow-"));
   const port = options.port ?? (await freePort());
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
-    // Credentials of the caller must not leak into the server's own client calls.
-    MLFLOW_TRACKING_URI: undefined,
-    MLFLOW_TRACKING_USERNAME: undefined,
-    MLFLOW_TRACKING_PASSWORD: undefined,
-    MLFLOW_TRACKING_TOKEN: undefined,
-  };
-  const args = [
-    "server",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--backend-store-uri",
-    `sqlite:///${join(dir, "mlflow.db")}`,
-    "--artifacts-destination",
-    join(dir, "artifacts"),
-    "--workers",
-    "1",
-  ];
+  // The push's private server starts the same way (stages/mlflow/server-process.ts).
+  const env = mlflowServerEnv(process.env);
+  const args = mlflowServerArgs(port, {
+    backendStoreUri: `sqlite:///${join(dir, "mlflow.db")}`,
+    artifactsDestination: join(dir, "artifacts"),
+  });
   let admin: MlflowServer["admin"];
   if (options.basicAuth) {
     // MLflow 3.17 ships no default admin password (and refuses the old password1234): make one up.
@@ -141,7 +131,7 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   while (true) {
     if (exited !== undefined)
       await failed(`mlflow server exited with ${exited} before it was healthy:\n${log().slice(-3000)}`);
-    if (await healthy(uri)) break;
+    if (await isHealthy(uri)) break;
     if (Date.now() - started > HEALTH_TIMEOUT_MS) {
       await failed(
         `mlflow server at ${uri} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log().slice(-3000)}`,
@@ -150,16 +140,6 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
     await sleep(250);
   }
   return { uri, port, pid, dir, stop, log, ...(admin === undefined ? {} : { admin }) };
-}
-
-async function healthy(uri: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${uri}/health`, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -172,24 +152,6 @@ export async function settleConnections(): Promise<void> {
   await sleep(1200);
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
+  signalGroup(pid, signal);
 }

@@ -6,8 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { freePort } from "../../stages/mlflow/server-process.ts";
 import { answers, type BackgroundServer, startBackgroundServer } from "./background-server.ts";
-import { freePort } from "./mlflow-server.ts";
 
 export interface StorageEmulator {
   /** The DVC remote URL of the bucket's folder, e.g. s3://poisonlab/store. */

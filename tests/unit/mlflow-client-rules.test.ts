@@ -25,7 +25,7 @@ import {
   credentialsFromEnv,
   parseTrackingUri,
   redactUri,
-  trackingTarget,
+  trackingStore,
 } from "../../stages/mlflow/tracking.ts";
 
 describe("mlflowParams", () => {
@@ -42,31 +42,38 @@ describe("mlflowParams", () => {
   });
 });
 
-describe("trackingTarget", () => {
+/** The server target of a store that must be an http(s) server. */
+function serverUri(store: ReturnType<typeof trackingStore>): string {
+  assert.equal(store.kind, "server");
+  return store.kind === "server" ? store.target.uri : "";
+}
+
+describe("trackingStore: servers", () => {
   const params = { tracking_uri: null, experiment: "poisonlab" };
 
   it("takes mlflow.tracking_uri first, then MLFLOW_TRACKING_URI, and drops a trailing slash", () => {
     assert.equal(
-      trackingTarget({ ...params, tracking_uri: "http://127.0.0.1:5000/" }, { MLFLOW_TRACKING_URI: "http://other:1" })
-        .uri,
+      serverUri(
+        trackingStore({ ...params, tracking_uri: "http://127.0.0.1:5000/" }, { MLFLOW_TRACKING_URI: "http://other:1" }),
+      ),
       "http://127.0.0.1:5000",
     );
     assert.equal(
-      trackingTarget(params, { MLFLOW_TRACKING_URI: "https://mlflow.example/base/" }).uri,
+      serverUri(trackingStore(params, { MLFLOW_TRACKING_URI: "https://mlflow.example/base/" })),
       "https://mlflow.example/base",
     );
   });
 
   it("says how to give a URI when there is none", () => {
     assert.throws(
-      () => trackingTarget(params, {}),
+      () => trackingStore(params, {}),
       /set mlflow\.tracking_uri in params\.yaml or the environment variable MLFLOW_TRACKING_URI/,
     );
   });
 
   const rejected: Array<[string, RegExp]> = [
-    ["file:///tmp/mlruns", /only http and https/],
-    ["databricks", /not a URI/],
+    ["ftp://host/x", /only http and https/],
+    ["http//host:5000", /not a URI/],
     ["http://127.0.0.1:5000?x=1", /query or fragment/],
   ];
   for (const [uri, message] of rejected) {
