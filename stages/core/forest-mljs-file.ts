@@ -32,12 +32,13 @@ export function checkMljsForest(
     throw new StageError(`${source}: not an ml-random-forest forest:\n${z.prettifyError(parsed.error)}`);
   }
   const { n, nEstimators, indexes, estimators } = parsed.data.baseModel;
+  // n is the features each tree draws (max_features), at most the model's feature count; trees index the data's columns.
   const problem =
-    n !== expected.featureCount
+    n > expected.featureCount
       ? `forest.baseModel.n = ${n}, but the model has ${expected.featureCount} features`
       : nEstimators !== estimators.length || indexes.length !== estimators.length
         ? `forest.baseModel.nEstimators = ${nEstimators}, but it holds ${estimators.length} trees and ${indexes.length} feature lists`
-        : forestProblem(indexes, estimators, expected.classCount, n);
+        : forestProblem(indexes, estimators, expected.classCount, expected.featureCount, n);
   if (problem !== null) throw new StageError(`${source}: ${problem}`);
   return value;
 }
@@ -47,8 +48,11 @@ function forestProblem(
   estimators: Array<{ root: unknown }>,
   classCount: number,
   featureCount: number,
+  featuresPerTree: number,
 ): string | null {
   for (const [tree, features] of indexes.entries()) {
+    if (features.length !== featuresPerTree)
+      return `tree ${tree} lists ${features.length} features, not ${featuresPerTree}`;
     const outside = features.find((feature) => feature >= featureCount);
     if (outside !== undefined) return `tree ${tree} uses feature ${outside} of ${featureCount}`;
     const problem = treeProblem(estimators[tree]?.root, features.length, classCount);

@@ -51,6 +51,18 @@ describe("ml-random-forest behind the model interface", () => {
     assert.throws(() => trainModel(iris, { ...params, max_features: 0.2 }, IRIS_SCHEMA), /train\.max_features = 0\.2/);
   });
 
+  it("loads a forest whose trees draw fewer features than the data has (max_features below 1)", () => {
+    for (const max_features of [0.5, "sqrt"] as const) {
+      const fewer = loadModel(roundTrip(trainModel(iris, { ...params, max_features }, IRIS_SCHEMA)), "model.json");
+      assert.ok(
+        accuracy(
+          iris.map((row) => row.label),
+          predictLabels(fewer, features),
+        ) > 0.9,
+      );
+    }
+  });
+
   it("refuses a file that is not a model, naming the file", () => {
     assert.throws(
       () => loadModel({ format: "other" }, "models/model.json"),

@@ -94,6 +94,11 @@ describe("tampered ml-random-forest model", () => {
       /baseModel\.n = 99, but the model has 4 features/,
     ],
     [
+      "a tree whose feature list is not n long",
+      (file) => file.forest.baseModel.indexes[2].pop(),
+      /tree 2 lists 3 features, not 4/,
+    ],
+    [
       "a tree using a feature out of range",
       (file) => (file.forest.baseModel.indexes[1][0] = 7),
       /tree 1 uses feature 7 of 4/,
