@@ -20,6 +20,7 @@ export function forestSettings(params: TrainParams, featureCount: number): Fores
     maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,
     minSamplesSplit: params.min_samples_split,
     minSamplesLeaf: params.min_samples_leaf ?? 1,
+    ...(params.max_bins == null ? {} : { maxBins: params.max_bins }),
   };
 }
 
