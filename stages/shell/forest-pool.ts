@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { BinnedColumn } from "../core/forest/bins.ts";
+import type { BinnedMatrix } from "../core/forest/bins.ts";
 import type { ForestColumns } from "../core/forest/grow-tree.ts";
 import type { FeatureMatrix } from "../core/forest/matrix.ts";
 import type { SortedColumn } from "../core/forest/presort.ts";
@@ -115,7 +115,7 @@ function sharedMatrix(matrix: FeatureMatrix): FeatureMatrix {
 function sharedColumns(columns: ForestColumns): ForestColumns {
   return columns.kind === "sorted"
     ? { kind: "sorted", sorted: columns.sorted.map(sharedSortedColumn) }
-    : { kind: "binned", binned: columns.binned.map(sharedBinnedColumn) };
+    : { kind: "binned", binned: sharedBinnedMatrix(columns.binned) };
 }
 
 function sharedSortedColumn(column: SortedColumn): SortedColumn {
@@ -126,11 +126,12 @@ function sharedSortedColumn(column: SortedColumn): SortedColumn {
   };
 }
 
-function sharedBinnedColumn(column: BinnedColumn): BinnedColumn {
+function sharedBinnedMatrix(binned: BinnedMatrix): BinnedMatrix {
   return {
-    bins: shared(column.bins, Uint8Array),
-    lower: shared(column.lower, Float64Array),
-    upper: shared(column.upper, Float64Array),
+    ...binned,
+    bins: shared(binned.bins, Uint8Array),
+    lower: binned.lower.map((edges) => shared(edges, Float64Array)),
+    upper: binned.upper.map((edges) => shared(edges, Float64Array)),
   };
 }
 

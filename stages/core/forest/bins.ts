@@ -1,31 +1,38 @@
 import type { FeatureMatrix } from "./matrix.ts";
 
 /**
- * Histogram splits (train.max_bins): each feature's values binned once per forest, so a node needs only
- * its rows and a pass over their bins, where exact CART keeps every feature's rows sorted in every node.
- * A bin holds the training values in [lower[b], upper[b]], both real training values; bins are in
- * ascending order and a value belongs to the first bin whose upper bound is not below it.
+ * Histogram splits (train.max_bins): each feature's values binned once per forest, so a node needs only its
+ * rows and their bins, where exact CART keeps every feature's rows sorted in every node. Feature f's bin b
+ * holds the training values in [lower[f][b], upper[f][b]], both real training values; bins are in ascending
+ * order and a value belongs to the first bin whose upper bound is not below it.
  */
-export interface BinnedColumn {
-  /** The bin of each row. Bytes: at most MAX_BINS bins, so a million rows of 20 features take 20 MB. */
+export interface BinnedMatrix {
+  featureCount: number;
+  /** Bytes per row in `bins`: the feature count rounded up to whole 4-byte words, so rows copy as words. */
+  stride: number;
+  /** Row-major: the bin of row r's feature f is bins[r * stride + f]. A million rows of 20 features take 20 MB. */
   bins: Uint8Array;
-  /** The smallest training value of each bin. */
-  lower: Float64Array;
-  /** The largest training value of each bin. */
-  upper: Float64Array;
+  lower: Float64Array[];
+  upper: Float64Array[];
 }
 
+/** Bins are bytes: a node's histograms stay small enough for the cache, and a row's bins fit in a few words. */
 export const MAX_BINS = 256;
 
-export function binColumns(matrix: FeatureMatrix, maxBins: number): BinnedColumn[] {
-  return matrix.columns.map((column) => binColumn(column, maxBins));
-}
-
-export function binColumn(values: Float64Array, maxBins: number): BinnedColumn {
-  const { lower, upper } = binEdges(values, maxBins);
-  const bins = new Uint8Array(values.length);
-  for (let row = 0; row < values.length; row++) bins[row] = binOf(values[row] as number, upper);
-  return { bins, lower, upper };
+export function binMatrix(matrix: FeatureMatrix, maxBins: number): BinnedMatrix {
+  const featureCount = matrix.columns.length;
+  const stride = 4 * Math.ceil(featureCount / 4);
+  const bins = new Uint8Array(matrix.rowCount * stride);
+  const lower: Float64Array[] = [];
+  const upper: Float64Array[] = [];
+  matrix.columns.forEach((column, feature) => {
+    const edges = binEdges(column, maxBins);
+    lower.push(edges.lower);
+    upper.push(edges.upper);
+    for (let row = 0; row < column.length; row++)
+      bins[row * stride + feature] = binOf(column[row] as number, edges.upper);
+  });
+  return { featureCount, stride, bins, lower, upper };
 }
 
 /**
@@ -36,7 +43,9 @@ export function binColumn(values: Float64Array, maxBins: number): BinnedColumn {
  */
 export function binEdges(values: Float64Array, maxBins: number): { lower: Float64Array; upper: Float64Array } {
   // -0 becomes 0 first, so equal values share a bin; a typed array sorts numerically.
-  const sorted = Float64Array.from(values, (value) => (value === 0 ? 0 : value)).sort();
+  const sorted = values.slice();
+  for (let i = 0; i < sorted.length; i++) if (sorted[i] === 0) sorted[i] = 0;
+  sorted.sort();
   const n = sorted.length;
   let distinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;

@@ -1,6 +1,6 @@
-import type { BinnedColumn } from "./bins.ts";
+import type { BinnedMatrix } from "./bins.ts";
 import type { FastRng } from "./fast-rng.ts";
-import { HistogramSearch, type RowList } from "./histogram-search.ts";
+import { HistogramSearch, type RowRecords, rowRecords } from "./histogram-search.ts";
 import type { FeatureMatrix } from "./matrix.ts";
 import type { SortedColumn } from "./presort.ts";
 import { bootstrapLists, LABEL_BITS, LABEL_MASK, partitionList, type SortedList, scratchList } from "./sorted-lists.ts";
@@ -20,7 +20,7 @@ export interface GrowSettings {
 /** What every tree of a forest reads, once per forest: sorted columns (exact splits) or binned ones (histogram splits). */
 export type ForestColumns =
   | { kind: "sorted"; sorted: readonly SortedColumn[] }
-  | { kind: "binned"; binned: readonly BinnedColumn[] };
+  | { kind: "binned"; binned: BinnedMatrix };
 
 /**
  * Nodes waiting to be grown, as a stack of columns rather than objects: a deep tree on a million noisy
@@ -122,33 +122,36 @@ export function growWeightedTree(
 }
 
 /**
- * Grows a tree with histogram splits on rows weighted as given: one list of the bootstrap rows, in row
- * order, partitioned once per split; each tried feature's histogram is built from the rows' bins.
+ * Grows a tree with histogram splits on rows weighted as given: one list of the bootstrap rows (in row order,
+ * each with its bins), partitioned once per split; each tried feature's histogram is built from that list.
  */
 export function growBinnedTree(
   matrix: FeatureMatrix,
-  columns: readonly BinnedColumn[],
+  binned: BinnedMatrix,
   weights: Uint32Array,
   settings: GrowSettings,
   rng: FastRng,
 ): Tree {
   const inBag = countInBag(weights);
-  const list: RowList = { rows: new Int32Array(inBag), weightLabels: new Int32Array(inBag) };
+  const records = rowRecords(inBag, binned);
+  const { width, words } = records;
+  const binWords = new Int32Array(binned.bins.buffer, binned.bins.byteOffset, binned.bins.length / 4);
+  const rowWords = width - 1;
   let position = 0;
   for (let row = 0; row < matrix.rowCount; row++) {
     const weight = weights[row] as number;
     if (weight === 0) continue;
-    list.rows[position] = row;
-    list.weightLabels[position] = (weight << LABEL_BITS) | (matrix.labels[row] as number);
+    const base = position * width;
+    for (let word = 0; word < rowWords; word++) words[base + word] = binWords[row * rowWords + word] as number;
+    words[base + rowWords] = (weight << LABEL_BITS) | (matrix.labels[row] as number);
     position++;
   }
-  const scratch: RowList = { rows: new Int32Array(inBag), weightLabels: new Int32Array(inBag) };
-  const search = new HistogramSearch(columns, matrix.classCount, list, settings, rng);
+  const scratch = new Int32Array(words.length);
+  const search = new HistogramSearch(binned, matrix.classCount, records, settings, rng);
   return growNodes(matrix, weights, inBag, settings, {
     best: (start, end, counts) => search.best(start, end, counts),
     countLeft: (_split, _start, _end, counts) => counts.set(search.bestLeftCounts),
-    partition: (split, start, end) =>
-      partitionRows(list, start, end, (columns[split.feature] as BinnedColumn).bins, split.bin, scratch),
+    partition: (split, start, end) => partitionRecords(records, start, end, split.feature, split.bin, scratch),
   });
 }
 
@@ -267,30 +270,27 @@ function markLeftRows(
   for (let i = middle; i < end; i++) goesLeft[list.rows[i] as number] = 0;
 }
 
-/** Stable partition of positions [start, end) of `list`: rows whose bin is at most `bin` first. */
-function partitionRows(
-  list: RowList,
+/** Stable partition of records [start, end): those whose bin of `feature` is at most `bin` first. */
+function partitionRecords(
+  records: RowRecords,
   start: number,
   end: number,
-  bins: Uint8Array,
+  feature: number,
   bin: number,
-  scratch: RowList,
+  scratch: Int32Array,
 ): void {
-  const { rows, weightLabels } = list;
+  const { width, words, bytes } = records;
   let leftEnd = start;
-  let rightCount = 0;
+  let rightWords = 0;
   for (let i = start; i < end; i++) {
-    const row = rows[i] as number;
-    if ((bins[row] as number) <= bin) {
-      rows[leftEnd] = row;
-      weightLabels[leftEnd] = weightLabels[i] as number;
+    const base = i * width;
+    if ((bytes[4 * base + feature] as number) <= bin) {
+      const to = leftEnd * width;
+      for (let word = 0; word < width; word++) words[to + word] = words[base + word] as number;
       leftEnd++;
     } else {
-      scratch.rows[rightCount] = row;
-      scratch.weightLabels[rightCount] = weightLabels[i] as number;
-      rightCount++;
+      for (let word = 0; word < width; word++) scratch[rightWords++] = words[base + word] as number;
     }
   }
-  rows.set(scratch.rows.subarray(0, rightCount), leftEnd);
-  weightLabels.set(scratch.weightLabels.subarray(0, rightCount), leftEnd);
+  words.set(scratch.subarray(0, rightWords), leftEnd * width);
 }

@@ -1,5 +1,5 @@
 import { createRng, subSeed } from "../rng.ts";
-import { binColumns } from "./bins.ts";
+import { binMatrix } from "./bins.ts";
 import { createFastRng } from "./fast-rng.ts";
 import { type ForestColumns, type GrowSettings, growTree } from "./grow-tree.ts";
 import type { FeatureMatrix } from "./matrix.ts";
@@ -43,7 +43,7 @@ export function trainForest(matrix: FeatureMatrix, settings: ForestSettings): Fo
 export function forestColumns(matrix: FeatureMatrix, settings: ForestSettings): ForestColumns {
   return settings.maxBins === undefined
     ? { kind: "sorted", sorted: sortColumns(matrix) }
-    : { kind: "binned", binned: binColumns(matrix, settings.maxBins) };
+    : { kind: "binned", binned: binMatrix(matrix, settings.maxBins) };
 }
 
 /**
