@@ -121,24 +121,31 @@ async function main(): Promise<void> {
     loadavg()
       .map((value) => value.toFixed(2))
       .join(" ");
-  console.log(`load average at start: ${load()}; ${trees} trees, ${threads} threads`);
+  console.log(`poisonlab-forest, ${trees} trees, sqrt features; load average (1, 5, 15 min) at start: ${load()}\n`);
   if (args.has("--train")) {
     const sizes = (args.get("--sizes") ?? "100000,1000000").split(",").map(Number);
     const exactSizes = new Set((args.get("--exact-sizes") ?? "100000").split(",").map(Number));
-    console.log("rows      max_bins  fit wall s  fit CPU s  peak MiB  test accuracy");
+    console.log(`${threads} threads, one fresh process per fit; fit CPU is user + system of all threads\n`);
+    console.log(
+      "| training rows | max_bins | fit wall (s) | fit CPU (s) | peak RSS (MiB) | test accuracy | load after |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- | --- |");
     for (const size of sizes) {
       for (const maxBins of exactSizes.has(size) ? [null, bins] : [bins]) {
         const m = spawnOne(size, maxBins);
         console.log(
-          `${String(m.rows).padEnd(9)} ${String(m.max_bins ?? "exact").padEnd(9)} ${m.fit_seconds.toFixed(1).padStart(10)} ${m.fit_cpu_seconds.toFixed(1).padStart(10)} ${m.peak_mib.toFixed(0).padStart(9)}  ${m.accuracy.toFixed(4)}   (load ${load()})`,
+          `| ${m.rows} | ${m.max_bins ?? "null (exact)"} | ${m.fit_seconds.toFixed(1)} | ${m.fit_cpu_seconds.toFixed(1)} | ${m.peak_mib.toFixed(0)} | ${m.accuracy.toFixed(4)} | ${load()} |`,
         );
       }
     }
   }
   const seeds = Number(args.get("--seeds") ?? 20);
-  console.log(`\nbundled sets: mean test accuracy over split seeds 1..${seeds} (test_size 0.2), ${trees} trees`);
+  console.log(`\nBundled sets: mean test accuracy over split seeds 1..${seeds} (test_size 0.2), one thread\n`);
   const binChoices = [null, bins, 64, 16];
-  console.log(`data set       max distinct  ${binChoices.map((b) => `max_bins ${b ?? "exact"}`.padEnd(14)).join(" ")}`);
+  console.log(
+    `| data set | most distinct values of a feature (training split) | ${binChoices.map((b) => `max_bins ${b ?? "null (exact)"}`).join(" | ")} |`,
+  );
+  console.log(`| --- | --- | ${binChoices.map(() => "---").join(" | ")} |`);
   for (const source of ["wine", "breast_cancer"]) {
     const data = loadDataset(readFileSync(join(ROOT, rawFile(source)), "utf8"), source, dataChoice({ source }));
     const sums = binChoices.map(() => 0);
@@ -152,9 +159,7 @@ async function main(): Promise<void> {
         sums[i] = (sums[i] as number) + accuracy(forest, split.test);
       });
     }
-    console.log(
-      `${source.padEnd(14)} ${String(distinct).padStart(12)}  ${sums.map((sum) => (sum / seeds).toFixed(4).padEnd(14)).join(" ")}`,
-    );
+    console.log(`| ${source} | ${distinct} | ${sums.map((sum) => (sum / seeds).toFixed(4)).join(" | ")} |`);
   }
-  console.log(`load average at end: ${load()}`);
+  console.log(`\nload average at end: ${load()}`);
 }
