@@ -4,9 +4,10 @@
  * data/sanitized/train.csv, data/prepared/test.csv and schema.json of a run on scripts/generate-wide-csv.ts's
  * data), at the row counts asked (the first rows of the training file), then accuracy over seeds on the bundled
  * wine and breast_cancer sets. Each fit on the large set runs in a fresh process, so its peak memory is its own.
- * Not a test: the figures depend on the machine and on what else it is doing.
+ * Not a test: the figures depend on the machine and on what else it is doing. Without --train, only the
+ * bundled sets run.
  *
- *   node --import tsx scripts/bench-max-bins.ts --train T.csv --test T.csv --schema schema.json
+ *   npm run bench:max-bins -- --train T.csv --test T.csv --schema schema.json
  *        [--sizes 100000,1000000] [--exact-sizes 100000] [--bins 255] [--trees 100] [--threads 2] [--seeds 20]
  * --exact-sizes: the sizes at which exact splits run too (they take ~11 CPU minutes at a million rows).
  */
