@@ -30,6 +30,11 @@ export function trainMljsForest(features: number[][], labels: number[], params: 
       `train.min_samples_leaf = ${params.min_samples_leaf}: ml-random-forest has no minimum leaf size; use 1, or train.engine: poisonlab-forest`,
     );
   }
+  if (params.max_bins != null) {
+    throw new StageError(
+      `train.max_bins = ${params.max_bins}: ml-random-forest has no histogram splits; use null (empty), or train.engine: poisonlab-forest`,
+    );
+  }
   const forest = new RandomForestClassifier({
     nEstimators: params.n_estimators,
     maxFeatures,

@@ -75,9 +75,15 @@ export function wrapModel(params: TrainParams, schema: Schema, forest: unknown):
     features: schema.features,
     label: schema.label,
     classes: schema.classes,
-    params,
+    params: withoutExactBins(params),
     forest,
   };
+}
+
+/** The params as the model file records them: max_bins only when set, so exact models read as before it existed. */
+function withoutExactBins(params: TrainParams): TrainParams {
+  const { max_bins, ...others } = params;
+  return max_bins == null ? others : params;
 }
 
 /**

@@ -3,6 +3,7 @@ import { BUNDLED_LABELS, DEFAULT_SOURCE, rawFile } from "./data-source.ts";
 import { DEFENSE_METHODS, DETECTORS } from "./defense/methods.ts";
 import { StageError } from "./errors.ts";
 import { excerpt } from "./excerpt.ts";
+import { MAX_BINS } from "./forest/bins.ts";
 import { POISON_METHODS, RANDOM_ATTACKS } from "./poison-methods.ts";
 import { MISSING_POLICIES } from "./raw-table.ts";
 
@@ -107,6 +108,8 @@ export const ENGINES = ["ml-random-forest", "poisonlab-forest"] as const;
 
 // max_features: null is the engine's default (ml-random-forest: all features; poisonlab-forest: sqrt).
 // min_samples_leaf may be absent (params files from before poisonlab-forest): that means 1.
+// max_bins: null (or absent) is exact CART; a number, histogram splits on that many bins at most per feature
+// (poisonlab-forest only). Bins are bytes, hence 256 at most (no bin is kept for missing values: there are none).
 export const trainParams = z.strictObject({
   engine: z.enum(ENGINES),
   n_estimators: z.int().min(1).max(10_000),
@@ -116,6 +119,14 @@ export const trainParams = z.strictObject({
   max_depth: z.int().min(1).nullable(),
   min_samples_split: z.int().min(2),
   min_samples_leaf: z.int().min(1).optional(),
+  max_bins: z
+    .int({ error: `expected a whole number of bins from 2 to ${MAX_BINS}, or null (empty) for exact splits` })
+    .min(2, { error: "expected at least 2 bins, or null (empty) for exact splits" })
+    .max(MAX_BINS, {
+      error: `expected at most ${MAX_BINS} bins (one byte per value), or null (empty) for exact splits`,
+    })
+    .nullable()
+    .optional(),
   seed,
 });
 

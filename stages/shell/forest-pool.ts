@@ -1,12 +1,14 @@
 import { Worker } from "node:worker_threads";
+import type { BinnedMatrix } from "../core/forest/bins.ts";
+import type { ForestColumns } from "../core/forest/grow-tree.ts";
 import type { FeatureMatrix } from "../core/forest/matrix.ts";
-import { type SortedColumn, sortColumns } from "../core/forest/presort.ts";
-import { type Forest, type ForestSettings, growForestTree } from "../core/forest/train-forest.ts";
+import type { SortedColumn } from "../core/forest/presort.ts";
+import { type Forest, type ForestSettings, forestColumns, growForestTree } from "../core/forest/train-forest.ts";
 import type { Tree } from "../core/forest/tree.ts";
 
 /**
  * Grows a poisonlab-forest's trees on `threads` threads: this one and threads - 1 workers. The matrix and
- * the sorted columns go once into shared memory that every thread reads; each thread claims the next tree
+ * the sorted (or binned) columns go once into shared memory that every thread reads; each thread claims the next tree
  * index from a shared counter until none is left, and every tree lands at its index. A tree depends only
  * on the forest seed and its index, so the forest is the same for any number of threads. This thread
  * grows trees too, so the workers' start-up (loading TypeScript) delays nothing.
@@ -14,7 +16,7 @@ import type { Tree } from "../core/forest/tree.ts";
 
 export interface PoolJob {
   matrix: FeatureMatrix;
-  sortedColumns: SortedColumn[];
+  columns: ForestColumns;
   settings: ForestSettings;
   /** The next unclaimed tree index, shared by all threads (Atomics.add). */
   nextTree: Int32Array;
@@ -41,7 +43,7 @@ export async function trainForestInThreads(
 ): Promise<Forest> {
   const job: PoolJob = {
     matrix: sharedMatrix(matrix),
-    sortedColumns: sortColumns(matrix).map(sharedColumn),
+    columns: sharedColumns(forestColumns(matrix, settings)),
     settings,
     nextTree: new Int32Array(new SharedArrayBuffer(4)),
     treesGrown: new Int32Array(new SharedArrayBuffer(4)),
@@ -80,7 +82,7 @@ export async function trainForestInThreads(
     while (growInThisThread || workers.length === 0) {
       const index = Atomics.add(job.nextTree, 0, 1);
       if (index >= settings.trees) break;
-      const tree = growForestTree(job.matrix, job.sortedColumns, settings, index);
+      const tree = growForestTree(job.matrix, job.columns, settings, index);
       Atomics.add(job.treesGrown, 0, 1);
       place(index, tree);
     }
@@ -110,11 +112,26 @@ function sharedMatrix(matrix: FeatureMatrix): FeatureMatrix {
   };
 }
 
-function sharedColumn(column: SortedColumn): SortedColumn {
+function sharedColumns(columns: ForestColumns): ForestColumns {
+  return columns.kind === "sorted"
+    ? { kind: "sorted", sorted: columns.sorted.map(sharedSortedColumn) }
+    : { kind: "binned", binned: sharedBinnedMatrix(columns.binned) };
+}
+
+function sharedSortedColumn(column: SortedColumn): SortedColumn {
   return {
     rows: shared(column.rows, Int32Array),
     values: shared(column.values, Float64Array),
     labels: shared(column.labels, Uint8Array),
+  };
+}
+
+function sharedBinnedMatrix(binned: BinnedMatrix): BinnedMatrix {
+  return {
+    ...binned,
+    bins: shared(binned.bins, Uint8Array),
+    lower: binned.lower.map((edges) => shared(edges, Float64Array)),
+    upper: binned.upper.map((edges) => shared(edges, Float64Array)),
   };
 }
 

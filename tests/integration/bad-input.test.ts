@@ -103,6 +103,7 @@ describe("bad input", () => {
       /prepare\.test_size = "big": Invalid input: expected number/,
     ],
     ["train", "n_estimators: 100", "n_estimators: 0", "zero trees", /train\.n_estimators = 0: Too small/],
+    ["train", "max_bins: ", "max_bins: 300 ", "too many bins", /train\.max_bins = 300: expected at most 256 bins/],
   ];
   for (const [stage, from, to, what, message] of paramCases) {
     it(`${stage} rejects ${what} in params.yaml, naming key and value, and writes nothing`, () => {

@@ -16,6 +16,10 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthet
     output = repo.dvc("exp", "run", "evaluate", "-S", "train.engine=poisonlab-forest", "-S", "prepare.rows=5000");
   });
   after(() => repo?.remove());
+  const train = (threads: string) => {
+    const result = repo.ok("node", ["--import", "tsx", "stages/train.ts"], { env: { POISONLAB_THREADS: threads } });
+    return { stdout: result.stdout, model: repo.read("models/model.json") };
+  };
 
   it("generates, splits, poisons, trains and scores 5000 synthetic rows", () => {
     assert.match(
@@ -47,15 +51,26 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthet
     const params = parse(repo.read("params.yaml"));
     params.train.n_estimators = 500;
     repo.write("params.yaml", stringify(params));
-    const train = (threads: string) => {
-      const result = repo.ok("node", ["--import", "tsx", "stages/train.ts"], { env: { POISONLAB_THREADS: threads } });
-      return { stdout: result.stdout, model: repo.read("models/model.json") };
-    };
     const one = train("1");
     const two = train("2");
     assert.match(one.stdout, /500 trees on 4001 rows -> /);
     assert.match(two.stdout, /500 trees on 4001 rows \(2 threads\) -> /);
     assert.ok(one.model === two.model, "identical model files");
+  });
+
+  it("trains with histogram splits (train.max_bins), the same model file on one thread and on two", () => {
+    const params = parse(repo.read("params.yaml"));
+    const exact = train("2").model;
+    params.train.max_bins = 16;
+    repo.write("params.yaml", stringify(params));
+    const one = train("1");
+    const two = train("2");
+    assert.match(two.stdout, /trees on 4001 rows \(2 threads\) -> /);
+    assert.ok(one.model === two.model, "identical model files");
+    assert.ok(one.model !== exact, "16 bins cut IRIS-like features with hundreds of values: other trees");
+    const model = JSON.parse(one.model);
+    assert.equal(model.params.max_bins, 16);
+    assert.equal(JSON.parse(exact).params.max_bins, undefined);
   });
 
   it("refuses a POISONLAB_THREADS that is not a number of threads, naming it", () => {

@@ -5,9 +5,10 @@ import type { FeatureMatrix } from "./matrix.ts";
 import { type ForestSettings, forestProbabilities, trainForest } from "./train-forest.ts";
 
 /**
- * The poisonlab-forest engine behind the Classifier interface: CART with Gini impurity, sorted once per
- * forest, a fresh random feature subset at every split, bootstrap samples; probabilities are the shares
- * of the trees' votes, as with the ml-random-forest engine.
+ * The poisonlab-forest engine behind the Classifier interface: CART with Gini impurity, each feature sorted
+ * once per forest (exact splits) or binned once (histogram splits, train.max_bins), a fresh random feature
+ * subset at every split, bootstrap samples; probabilities are the shares of the trees' votes, as with the
+ * ml-random-forest engine.
  */
 
 /** The engine's reading of the train params; max_features follows scikit-learn's rules. */
@@ -20,6 +21,7 @@ export function forestSettings(params: TrainParams, featureCount: number): Fores
     maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,
     minSamplesSplit: params.min_samples_split,
     minSamplesLeaf: params.min_samples_leaf ?? 1,
+    ...(params.max_bins == null ? {} : { maxBins: params.max_bins }),
   };
 }
 

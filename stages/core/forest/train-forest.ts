@@ -1,13 +1,16 @@
 import { createRng, subSeed } from "../rng.ts";
+import { binMatrix } from "./bins.ts";
 import { createFastRng } from "./fast-rng.ts";
-import { type GrowSettings, growTree } from "./grow-tree.ts";
+import { type ForestColumns, type GrowSettings, growTree } from "./grow-tree.ts";
 import type { FeatureMatrix } from "./matrix.ts";
-import { type SortedColumn, sortColumns } from "./presort.ts";
+import { sortColumns } from "./presort.ts";
 import type { Tree } from "./tree.ts";
 
 export interface ForestSettings extends GrowSettings {
   trees: number;
   seed: number;
+  /** Histogram splits on at most this many bins per feature (train.max_bins); absent: exact splits. */
+  maxBins?: number;
 }
 
 export interface Forest {
@@ -22,20 +25,25 @@ export interface Forest {
  */
 export function growForestTree(
   matrix: FeatureMatrix,
-  sortedColumns: readonly SortedColumn[],
+  columns: ForestColumns,
   settings: ForestSettings,
   index: number,
 ): Tree {
-  return growTree(matrix, sortedColumns, settings, createFastRng(createRng(subSeed(settings.seed, "tree", index))));
+  return growTree(matrix, columns, settings, createFastRng(createRng(subSeed(settings.seed, "tree", index))));
 }
 
 /** Trains the whole forest in this thread. */
 export function trainForest(matrix: FeatureMatrix, settings: ForestSettings): Forest {
-  const sortedColumns = sortColumns(matrix);
-  const trees = Array.from({ length: settings.trees }, (_, index) =>
-    growForestTree(matrix, sortedColumns, settings, index),
-  );
+  const columns = forestColumns(matrix, settings);
+  const trees = Array.from({ length: settings.trees }, (_, index) => growForestTree(matrix, columns, settings, index));
   return { featureCount: matrix.columns.length, classCount: matrix.classCount, trees };
+}
+
+/** The columns every tree reads, prepared once per forest: binned with maxBins, else sorted. */
+export function forestColumns(matrix: FeatureMatrix, settings: ForestSettings): ForestColumns {
+  return settings.maxBins === undefined
+    ? { kind: "sorted", sorted: sortColumns(matrix) }
+    : { kind: "binned", binned: binMatrix(matrix, settings.maxBins) };
 }
 
 /**
