@@ -1,18 +1,19 @@
 import { once } from "node:events";
-import { createReadStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
+import { createReadStream, type WriteStream } from "node:fs";
 import { type Options, type Parser, parse } from "csv-parse";
-import { stringify } from "csv-stringify";
+import { csvLine } from "../core/csv-lines.ts";
 import { CSV_OPTIONS, csvSyntaxError } from "../core/csv-text.ts";
 import { emptyFileMessage, noRowsMessage, RecordCodec, RecordProblem, type Row, type Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
 import { type DataChoice, type RawColumns, RawColumnsBuilder, RawSurvey } from "../core/raw-table.ts";
 import { writeStreamed } from "./atomic-streams.ts";
+import { isPlainCsvFile, readPlainRecords } from "./plain-records.ts";
 
 /**
- * CSV files read and written as streams (csv-parse, csv-stringify): a million rows pass through in bounded
- * memory. Records are parsed without line numbers (csv-parse's `info` would take most of the time for a
+ * CSV files read and written as streams: a million rows pass through in bounded memory. A plain file (no
+ * quote, no CR) is split line by line (plain-records.ts), any other goes through csv-parse; lines are
+ * written as csv-stringify would write them (csvLine). Records are parsed without line numbers (csv-parse's `info` would take most of the time for a
  * million rows); only when a record is bad is the file read again to find the line where it starts.
  */
 
@@ -26,9 +27,16 @@ export async function streamRecords(
 ): Promise<number> {
   let index = 0;
   try {
-    for await (const fields of parseFile(path, CSV_OPTIONS) as AsyncIterable<string[]>) {
-      onRecord(fields, index);
-      index++;
+    if (isPlainCsvFile(path)) {
+      readPlainRecords(path, (fields) => {
+        onRecord(fields, index);
+        index++;
+      });
+    } else {
+      for await (const fields of parseFile(path, CSV_OPTIONS) as AsyncIterable<string[]>) {
+        onRecord(fields, index);
+        index++;
+      }
     }
   } catch (error) {
     if (error instanceof RecordProblem) {
@@ -112,9 +120,14 @@ function readError(error: unknown, path: string): Error {
 /** Streams a pipeline CSV's rows, decoded through the schema, to `onRow`; returns how many there were. */
 export async function readRows(path: string, schema: Schema, onRow: (row: Row) => void): Promise<number> {
   const codec = new RecordCodec(schema);
+  return readDecoded(path, codec, (fields) => onRow(codec.decode(fields)));
+}
+
+/** Streams a pipeline CSV's data records to `onFields` after checking its header; returns how many there were. */
+async function readDecoded(path: string, codec: RecordCodec, onFields: (fields: string[]) => void): Promise<number> {
   const records = await streamRecords(path, (fields, index) => {
     if (index === 0) codec.checkHeader(fields);
-    else onRow(codec.decode(fields));
+    else onFields(fields);
   });
   if (records === 0) throw new StageError(emptyFileMessage(path));
   if (records === 1) throw new StageError(noRowsMessage(path));
@@ -131,7 +144,9 @@ export async function readTable(path: string, schema: Schema): Promise<Row[]> {
 /** A table's rows streamed into a column matrix: what the train stage needs, a third of the memory of rows. */
 export async function readMatrix(path: string, schema: Schema): Promise<FeatureMatrix> {
   const builder = new MatrixBuilder(schema.features.length, schema.classes.length);
-  await readRows(path, schema, (row) => builder.push(row.features, row.label));
+  const codec = new RecordCodec(schema);
+  const features = new Array<number>(schema.features.length);
+  await readDecoded(path, codec, (fields) => builder.push(features, codec.decodeInto(fields, features)));
   return builder.finish();
 }
 
@@ -154,11 +169,14 @@ export async function readRawColumns(path: string, choice: DataChoice): Promise<
   return { raw: builder.finish(), dropped: surveyed.rowsDropped };
 }
 
-/** A CSV record bound for the table at index `table` of writeTables' paths. */
+/** A CSV line (csvLine's bytes, LF included) bound for the table at index `table` of writeTables' paths. */
 export interface TableRecord {
   table: number;
-  fields: string[];
+  line: string;
 }
+
+/** Lines are gathered to about this many characters before they go to the file. */
+const WRITE_BATCH = 1 << 16;
 
 /**
  * Streams records into CSV tables that all start with `header`. The files, and the small `texts` beside
@@ -173,28 +191,20 @@ export async function writeTables(
   await writeStreamed(
     paths,
     async (files) => {
-      const writers = files.map((file) => {
-        const stringifier = stringify();
-        const done = pipeline(stringifier, file);
-        // Awaited only after the rows: marked handled now, so a full disk is reported by writeStreamed, not
-        // as an unhandled rejection that kills the process first.
-        done.catch(() => {});
-        return { stringifier, done };
-      });
-      try {
-        for (const { stringifier } of writers) stringifier.write([...header]);
-        for (const { table, fields } of records) {
-          const { stringifier } = writers[table] as (typeof writers)[number];
-          // Wait only when the stream's buffer is full: an await per row would cost more than the writing.
-          if (!stringifier.write(fields)) await once(stringifier, "drain");
-        }
-        for (const { stringifier } of writers) stringifier.end();
-        await Promise.all(writers.map(({ done }) => done));
-      } catch (error) {
-        for (const { stringifier } of writers) stringifier.destroy();
-        await Promise.allSettled(writers.map(({ done }) => done));
-        throw error;
+      const pending = files.map(() => csvLine(header));
+      // Wait only when a stream's buffer is full: an await per batch would cost more than the writing.
+      const flush = async (table: number) => {
+        const file = files[table] as WriteStream;
+        const text = pending[table] as string;
+        pending[table] = "";
+        if (!file.write(text)) await once(file, "drain");
+      };
+      for (const { table, line } of records) {
+        const text = `${pending[table] as string}${line}`;
+        pending[table] = text;
+        if (text.length >= WRITE_BATCH) await flush(table);
       }
+      for (let table = 0; table < files.length; table++) await flush(table);
     },
     texts,
   );
@@ -203,11 +213,11 @@ export async function writeTables(
 /** Rows as records of one table, encoded through the schema. */
 export function* rowRecords(schema: Schema, table: number, rows: Iterable<Row>): Generator<TableRecord> {
   const codec = new RecordCodec(schema);
-  for (const row of rows) yield { table, fields: codec.encode(row) };
+  for (const row of rows) yield { table, line: codec.encodeLine(row) };
 }
 
 /** Tagged rows (as syntheticTables gives them) as records, encoded through the schema. */
 export function* taggedRecords(schema: Schema, rows: Iterable<{ table: number; row: Row }>): Generator<TableRecord> {
   const codec = new RecordCodec(schema);
-  for (const { table, row } of rows) yield { table, fields: codec.encode(row) };
+  for (const { table, row } of rows) yield { table, line: codec.encodeLine(row) };
 }
