@@ -8,7 +8,7 @@ import { StageError } from "../core/errors.ts";
 import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
 import { type DataChoice, type RawColumns, RawColumnsBuilder, RawSurvey } from "../core/raw-table.ts";
 import { writeStreamed } from "./atomic-streams.ts";
-import { isPlainCsvFile, readPlainRecords } from "./plain-records.ts";
+import { type CsvScan, readPlainRecords, scanCsvFile } from "./plain-records.ts";
 
 /**
  * CSV files read and written as streams: a million rows pass through in bounded memory. A plain file (no
@@ -24,10 +24,13 @@ import { isPlainCsvFile, readPlainRecords } from "./plain-records.ts";
 export async function streamRecords(
   path: string,
   onRecord: (fields: string[], index: number) => void,
+  onScan: (scan: CsvScan) => void = () => {},
 ): Promise<number> {
   let index = 0;
   try {
-    if (isPlainCsvFile(path)) {
+    const scan = scanCsvFile(path);
+    onScan(scan);
+    if (scan.plain) {
       readPlainRecords(path, (fields) => {
         onRecord(fields, index);
         index++;
@@ -124,11 +127,20 @@ export async function readRows(path: string, schema: Schema, onRow: (row: Row) =
 }
 
 /** Streams a pipeline CSV's data records to `onFields` after checking its header; returns how many there were. */
-async function readDecoded(path: string, codec: RecordCodec, onFields: (fields: string[]) => void): Promise<number> {
-  const records = await streamRecords(path, (fields, index) => {
-    if (index === 0) codec.checkHeader(fields);
-    else onFields(fields);
-  });
+async function readDecoded(
+  path: string,
+  codec: RecordCodec,
+  onFields: (fields: string[]) => void,
+  onScan?: (scan: CsvScan) => void,
+): Promise<number> {
+  const records = await streamRecords(
+    path,
+    (fields, index) => {
+      if (index === 0) codec.checkHeader(fields);
+      else onFields(fields);
+    },
+    onScan,
+  );
   if (records === 0) throw new StageError(emptyFileMessage(path));
   if (records === 1) throw new StageError(noRowsMessage(path));
   return records - 1;
@@ -143,10 +155,14 @@ export async function readTable(path: string, schema: Schema): Promise<Row[]> {
 
 /** A table's rows streamed into a column matrix: what the train stage needs, a third of the memory of rows. */
 export async function readMatrix(path: string, schema: Schema): Promise<FeatureMatrix> {
-  const builder = new MatrixBuilder(schema.features.length, schema.classes.length);
+  let builder = new MatrixBuilder(schema.features.length, schema.classes.length);
   const codec = new RecordCodec(schema);
   const features = new Array<number>(schema.features.length);
-  await readDecoded(path, codec, (fields) => builder.push(features, codec.decodeInto(fields, features)));
+  // Sized from the scan (the lines but the header), so a million rows are neither doubled nor copied.
+  const sized = ({ lines }: CsvScan) => {
+    builder = new MatrixBuilder(schema.features.length, schema.classes.length, Math.max(lines - 1, 1));
+  };
+  await readDecoded(path, codec, (fields) => builder.push(features, codec.decodeInto(fields, features)), sized);
   return builder.finish();
 }
 

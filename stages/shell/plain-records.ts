@@ -51,19 +51,34 @@ function isPlainBlock(block: Buffer): boolean {
   return block.indexOf(QUOTE) < 0 && block.indexOf(CR) < 0 && isUtf8(block);
 }
 
-/** Whether the file is plain: no quote, no CR, valid UTF-8 (one pass of memchr-speed scans). */
-export function isPlainCsvFile(path: string): boolean {
-  let plain = true;
-  forEachLineBlock(path, (block) => {
-    if (plain && !isPlainBlock(block)) plain = false;
-  });
-  return plain;
+/** What one quick pass over a CSV file finds. */
+export interface CsvScan {
+  /** No quote, no CR, valid UTF-8: readPlainRecords reads it. */
+  plain: boolean;
+  /** Lines that are not empty: at least as many as the records, and as many when no line is white space alone. */
+  lines: number;
 }
 
-/** Every record of a plain file (isPlainCsvFile) to `onRecord`, in order, the header first. */
+/** Scans a file at memchr speed: whether it is plain, and how many records it can hold at most. */
+export function scanCsvFile(path: string): CsvScan {
+  let plain = true;
+  let lines = 0;
+  forEachLineBlock(path, (block) => {
+    if (plain && !isPlainBlock(block)) plain = false;
+    for (let start = 0; start < block.length; ) {
+      const end = block.indexOf(LF, start);
+      const stop = end < 0 ? block.length : end;
+      if (stop > start) lines++;
+      start = stop + 1;
+    }
+  });
+  return { plain, lines };
+}
+
+/** Every record of a plain file (scanCsvFile) to `onRecord`, in order, the header first. */
 export function readPlainRecords(path: string, onRecord: (fields: string[]) => void): void {
   forEachLineBlock(path, (block, first) => {
-    // Checked again: a file changed since isPlainCsvFile must not be split as if it were plain.
+    // Checked again: a file changed since scanCsvFile must not be split as if it were plain.
     if (!isPlainBlock(block)) throw new StageError(`${path}: the file changed while it was being read`);
     const start = first && BOM.every((byte, i) => block[i] === byte) ? BOM.length : 0;
     const lines = block.toString("utf8", start).split("\n");

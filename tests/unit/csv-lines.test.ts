@@ -9,8 +9,9 @@ import { csvField, csvLine, isTrimmable, plainFields } from "../../stages/core/c
 import { CSV_OPTIONS } from "../../stages/core/csv-text.ts";
 import { round6, round6Text } from "../../stages/core/format.ts";
 import { createRng, type Rng, randomInt } from "../../stages/core/rng.ts";
+import { decimalValue, isDecimal } from "../../stages/core/values.ts";
 import { streamRecords } from "../../stages/shell/csv-stream.ts";
-import { isPlainCsvFile } from "../../stages/shell/plain-records.ts";
+import { scanCsvFile } from "../../stages/shell/plain-records.ts";
 
 // Properties against the libraries the fast paths stand in for: csv-stringify's bytes, csv-parse's records,
 // String(round6(x))'s digits, over many random values built from the characters that matter.
@@ -95,6 +96,26 @@ describe("round6Text", () => {
   });
 });
 
+describe("isDecimal", () => {
+  it("agrees with decimalValue, the conversion it skips for short numbers", () => {
+    const rng = createRng("is-decimal");
+    const pieces = ["1", "9", "0", ".", "-", "+", "e", "E", "x", "5", "3"];
+    const cases = [
+      "1e308",
+      "1e309",
+      "-1e400",
+      "9".repeat(308),
+      "9".repeat(309),
+      `${"9".repeat(400)}.5`,
+      ".5",
+      "5.",
+      "",
+    ];
+    for (let i = 0; i < 50_000; i++) cases.push(randomText(rng, pieces, 8));
+    for (const value of cases) assert.equal(isDecimal(value), !Number.isNaN(decimalValue(value)), value);
+  });
+});
+
 describe("plain CSV lines", () => {
   it("trims the characters csv-parse trims, and no others", () => {
     const codes = Array.from({ length: 0x10000 }, (_, code) => code).filter(
@@ -143,7 +164,8 @@ describe("streamRecords on plain and other files", () => {
       const text = `${bom}${lines.join("\n")}${rng() < 0.5 ? "\n" : ""}`;
       const path = join(folder, `file-${i}.csv`);
       writeFileSync(path, text);
-      if (isPlainCsvFile(path)) plain++;
+      const scan = scanCsvFile(path);
+      if (scan.plain) plain++;
       let expected: string[][];
       try {
         expected = parse(text, CSV_OPTIONS) as string[][];
@@ -151,6 +173,9 @@ describe("streamRecords on plain and other files", () => {
         continue; // a syntax error: its message is the bad-input tests' subject
       }
       assert.deepEqual(await records(path), expected, JSON.stringify(text));
+      assert.ok(scan.lines >= expected.length, "the scan's lines bound the records");
+      if (scan.plain && !/\n[\s\ufeff]*\n/.test(`\n${text}\n`))
+        assert.equal(scan.lines, expected.length, JSON.stringify(text));
     }
     assert.ok(plain > 100, `${plain} plain files`);
   });
@@ -161,7 +186,7 @@ describe("streamRecords on plain and other files", () => {
     assert.deepEqual(await records(join(folder, "long.csv")), [["a", "b"], long.split(","), ["c", "d"]]);
     const invalid = Buffer.from([0x61, 0x2c, 0xe2, 0x82, 0x0a, 0x62, 0x2c, 0xff, 0x0a]);
     writeFileSync(join(folder, "invalid.csv"), invalid);
-    assert.equal(isPlainCsvFile(join(folder, "invalid.csv")), false);
+    assert.equal(scanCsvFile(join(folder, "invalid.csv")).plain, false);
     assert.deepEqual(await records(join(folder, "invalid.csv")), parse(invalid, CSV_OPTIONS));
   });
 });
