@@ -195,14 +195,14 @@ export interface TableRecord {
 const WRITE_BATCH = 1 << 16;
 
 /**
- * Streams records into CSV tables that all start with `header`. The files, and the small `texts` beside
- * them, appear together, atomically, once all are written.
+ * Streams records into CSV tables that all start with `header`. The files, and the `texts` beside them
+ * (whole or in pieces, as writeStreamed takes them), appear together, atomically, once all are written.
  */
 export async function writeTables(
   paths: readonly string[],
   header: readonly string[],
   records: Iterable<TableRecord>,
-  texts: Record<string, string> = {},
+  texts: Record<string, string | Iterable<string>> = {},
 ): Promise<void> {
   await writeStreamed(
     paths,
