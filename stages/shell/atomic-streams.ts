@@ -8,7 +8,8 @@ import { systemErrorCode, writeFailure } from "./write-error.ts";
  * Writes files by streaming, with writeOutputs' guarantee: each goes to a registered partial file first and
  * all are renamed only once every one is complete, so a failing or interrupted stage leaves no half-written
  * output and no partial file. `write` streams into the files of `paths`; `texts` are files written beside
- * them, whole (a string) or in pieces (an iterable of strings, for a large one). A failed write (a full disk) is one StageError naming the file.
+ * them, whole (a string) or in pieces (an iterable of strings, for a large one). A failed write (a full disk)
+ * is one StageError naming the file.
  */
 export async function writeStreamed(
   paths: readonly string[],
@@ -52,10 +53,18 @@ export async function writeStreamed(
 }
 
 /** Writes text pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */
-export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
-  for (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, "drain");
-  }
+export async function writeChunks(stream: WriteStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) await writeChunk(stream, chunk);
+}
+
+/**
+ * Writes one piece, and waits for the stream to drain when its buffer is full. A stream that failed
+ * already (a full disk) never drains: its error is thrown instead of waiting for ever.
+ */
+export async function writeChunk(stream: WriteStream, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return;
+  if (stream.errored) throw stream.errored;
+  await once(stream, "drain");
 }
 
 async function finish(stream: WriteStream): Promise<void> {

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { createReadStream, type WriteStream } from "node:fs";
 import { type Options, type Parser, parse } from "csv-parse";
 import { csvLine } from "../core/csv-lines.ts";
@@ -7,14 +6,15 @@ import { emptyFileMessage, noRowsMessage, RecordCodec, RecordProblem, type Row, 
 import { StageError } from "../core/errors.ts";
 import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
 import { type DataChoice, type RawColumns, RawColumnsBuilder, RawSurvey } from "../core/raw-table.ts";
-import { writeStreamed } from "./atomic-streams.ts";
+import { writeChunk, writeStreamed } from "./atomic-streams.ts";
 import { type CsvScan, readPlainRecords, scanCsvFile } from "./plain-records.ts";
 
 /**
  * CSV files read and written as streams: a million rows pass through in bounded memory. A plain file (no
  * quote, no CR) is split line by line (plain-records.ts), any other goes through csv-parse; lines are
- * written as csv-stringify would write them (csvLine). Records are parsed without line numbers (csv-parse's `info` would take most of the time for a
- * million rows); only when a record is bad is the file read again to find the line where it starts.
+ * written as csv-stringify would write them (csvLine). Records are parsed without line numbers (csv-parse's
+ * `info` would take most of the time for a million rows); only when a record is bad is the file read again
+ * to find the line where it starts.
  */
 
 /**
@@ -208,12 +208,10 @@ export async function writeTables(
     paths,
     async (files) => {
       const pending = files.map(() => csvLine(header));
-      // Wait only when a stream's buffer is full: an await per batch would cost more than the writing.
       const flush = async (table: number) => {
-        const file = files[table] as WriteStream;
         const text = pending[table] as string;
         pending[table] = "";
-        if (!file.write(text)) await once(file, "drain");
+        await writeChunk(files[table] as WriteStream, text);
       };
       for (const { table, line } of records) {
         const text = `${pending[table] as string}${line}`;
