@@ -28,10 +28,10 @@ export async function streamRecords(
 ): Promise<number> {
   let index = 0;
   try {
-    const scan = scanCsvFile(path);
+    const scan = await scanCsvFile(path);
     onScan(scan);
     if (scan.plain) {
-      readPlainRecords(path, (fields) => {
+      await readPlainRecords(path, (fields) => {
         onRecord(fields, index);
         index++;
       });

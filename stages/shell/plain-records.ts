@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
+import { setImmediate } from "node:timers/promises";
 import { parse } from "csv-parse/sync";
 import { plainFields } from "../core/csv-lines.ts";
 import { CSV_OPTIONS } from "../core/csv-text.ts";
@@ -20,10 +21,10 @@ const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Calls `onBlock` with consecutive pieces of the file that each end after a line break (the last may end
- * at the end of the file), read synchronously in blocks of about a megabyte; a longer line gets a block
- * of its own.
+ * at the end of the file), read in blocks of about a megabyte; a longer line gets a block of its own.
+ * Between blocks the event loop runs, so a signal stops the stage at once.
  */
-function forEachLineBlock(path: string, onBlock: (block: Buffer, first: boolean) => void): void {
+async function forEachLineBlock(path: string, onBlock: (block: Buffer, first: boolean) => void): Promise<void> {
   const fd = openSync(path, "r");
   try {
     let buffer = Buffer.allocUnsafe(BLOCK_BYTES);
@@ -41,6 +42,7 @@ function forEachLineBlock(path: string, onBlock: (block: Buffer, first: boolean)
         filled -= end;
       }
       if (read === 0) return;
+      await setImmediate();
     }
   } finally {
     closeSync(fd);
@@ -60,10 +62,10 @@ export interface CsvScan {
 }
 
 /** Scans a file at memchr speed: whether it is plain, and how many records it can hold at most. */
-export function scanCsvFile(path: string): CsvScan {
+export async function scanCsvFile(path: string): Promise<CsvScan> {
   let plain = true;
   let lines = 0;
-  forEachLineBlock(path, (block) => {
+  await forEachLineBlock(path, (block) => {
     if (plain && !isPlainBlock(block)) plain = false;
     for (let start = 0; start < block.length; ) {
       const end = block.indexOf(LF, start);
@@ -76,8 +78,8 @@ export function scanCsvFile(path: string): CsvScan {
 }
 
 /** Every record of a plain file (scanCsvFile) to `onRecord`, in order, the header first. */
-export function readPlainRecords(path: string, onRecord: (fields: string[]) => void): void {
-  forEachLineBlock(path, (block, first) => {
+export async function readPlainRecords(path: string, onRecord: (fields: string[]) => void): Promise<void> {
+  await forEachLineBlock(path, (block, first) => {
     // Checked again: a file changed since scanCsvFile must not be split as if it were plain.
     if (!isPlainBlock(block)) throw new StageError(`${path}: the file changed while it was being read`);
     const start = first && BOM.every((byte, i) => block[i] === byte) ? BOM.length : 0;

@@ -164,7 +164,7 @@ describe("streamRecords on plain and other files", () => {
       const text = `${bom}${lines.join("\n")}${rng() < 0.5 ? "\n" : ""}`;
       const path = join(folder, `file-${i}.csv`);
       writeFileSync(path, text);
-      const scan = scanCsvFile(path);
+      const scan = await scanCsvFile(path);
       if (scan.plain) plain++;
       let expected: string[][];
       try {
@@ -186,7 +186,7 @@ describe("streamRecords on plain and other files", () => {
     assert.deepEqual(await records(join(folder, "long.csv")), [["a", "b"], long.split(","), ["c", "d"]]);
     const invalid = Buffer.from([0x61, 0x2c, 0xe2, 0x82, 0x0a, 0x62, 0x2c, 0xff, 0x0a]);
     writeFileSync(join(folder, "invalid.csv"), invalid);
-    assert.equal(scanCsvFile(join(folder, "invalid.csv")).plain, false);
+    assert.equal((await scanCsvFile(join(folder, "invalid.csv"))).plain, false);
     assert.deepEqual(await records(join(folder, "invalid.csv")), parse(invalid, CSV_OPTIONS));
   });
 });
