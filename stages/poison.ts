@@ -4,7 +4,7 @@ import { attackOptions } from "./core/attacks/resolve-options.ts";
 import { headerOf } from "./core/dataset.ts";
 import { matrixInput, poisonedRows } from "./core/matrix-table.ts";
 import { poisonParams } from "./core/params.ts";
-import { buildManifest, manifestText, planPoison } from "./core/poison.ts";
+import { manifestPieces, planPoison } from "./core/poison.ts";
 import { createRng } from "./core/rng.ts";
 import { readMatrix, rowRecords, writeTables } from "./shell/csv-stream.ts";
 import { readSchema } from "./shell/files.ts";
@@ -19,11 +19,11 @@ await runStage("poison", async () => {
   const input = matrixInput(clean);
   const spec = { ...params, options: attackOptions(params, schema, input) };
   const poisoned = planPoison(input, spec, createRng(params.seed), schema);
-  const manifest = buildManifest(spec, clean.rowCount, poisoned, schema);
+  // The manifest is written in pieces: at a million rows it is tens of megabytes.
   await writeTables([PATHS.trainPoisoned], headerOf(schema), rowRecords(schema, 0, poisonedRows(clean, poisoned)), {
-    [PATHS.manifest]: manifestText(manifest),
+    [PATHS.manifest]: manifestPieces(spec, clean.rowCount, poisoned, schema),
   });
   console.log(
-    `poison: ${params.method} at rate ${params.rate}: ${manifest.rows_poisoned} of ${clean.rowCount} rows poisoned -> ${PATHS.trainPoisoned}`,
+    `poison: ${params.method} at rate ${params.rate}: ${poisoned.length} of ${clean.rowCount} rows poisoned -> ${PATHS.trainPoisoned}`,
   );
 });

@@ -1,7 +1,8 @@
 import { stringify } from "csv-stringify/sync";
+import { csvField } from "./csv-lines.ts";
 import { parseCsvText } from "./csv-text.ts";
 import { StageError } from "./errors.ts";
-import { round6 } from "./format.ts";
+import { round6, round6Text } from "./format.ts";
 import { decimalValue, excerpt, isMissing } from "./values.ts";
 
 /**
@@ -85,6 +86,9 @@ export class RecordCodec {
   readonly header: string[];
   private readonly codes: Array<Map<string, number> | null>;
   private readonly classIndex: Map<string, number>;
+  /** Category and class names as a CSV field writes them (quoted where they must be). */
+  private readonly quotedCategories: Array<string[] | null>;
+  private readonly quotedClasses: string[];
 
   constructor(readonly schema: Schema) {
     this.header = headerOf(schema);
@@ -92,6 +96,10 @@ export class RecordCodec {
       column.kind === "categorical" ? new Map(column.categories.map((category, code) => [category, code])) : null,
     );
     this.classIndex = new Map(schema.classes.map((name, index) => [name, index]));
+    this.quotedCategories = schema.features.map((column) =>
+      column.kind === "categorical" ? column.categories.map(csvField) : null,
+    );
+    this.quotedClasses = schema.classes.map(csvField);
   }
 
   checkHeader(fields: readonly string[]): void {
@@ -103,13 +111,18 @@ export class RecordCodec {
   }
 
   decode(fields: readonly string[]): Row {
+    const features = new Array<number>(this.schema.features.length);
+    return { features, label: this.decodeInto(fields, features) };
+  }
+
+  /** Decodes a record's features into `features` (reused by streaming readers) and returns its label. */
+  decodeInto(fields: readonly string[], features: number[]): number {
     const columns = this.schema.features;
     if (fields.length !== columns.length + 1) {
       throw new RecordProblem(
         `expected ${columns.length + 1} fields, found ${fields.length} (${excerpt(fields.join(","))})`,
       );
     }
-    const features = new Array<number>(columns.length);
     for (let i = 0; i < columns.length; i++) {
       const raw = fields[i] as string;
       const column = columns[i] as FeatureColumn;
@@ -131,7 +144,7 @@ export class RecordCodec {
         this.schema.label,
       );
     }
-    return { features, label };
+    return label;
   }
 
   /** A row as CSV fields: numbers rounded to 6 decimals, categories and the label by name. */
@@ -140,10 +153,30 @@ export class RecordCodec {
     fields.push(className(this.schema, row.label));
     return fields;
   }
+
+  /** A row as one CSV line, byte for byte csvLine(encode(row)); the names are quoted once, not per row. */
+  encodeLine(row: Row): string {
+    const columns = this.schema.features;
+    let line = "";
+    for (let i = 0; i < columns.length; i++) {
+      const value = row.features[i] as number;
+      const names = this.quotedCategories[i];
+      if (names === null || names === undefined) {
+        line += `${round6Text(value)},`;
+      } else {
+        const name = names[value];
+        if (name === undefined) formatValue(columns[i] as FeatureColumn, value); // throws its message
+        line += `${name},`;
+      }
+    }
+    const label = this.quotedClasses[row.label];
+    if (label === undefined) className(this.schema, row.label); // throws its message
+    return `${line}${label}\n`;
+  }
 }
 
 function formatValue(column: FeatureColumn, value: number): string {
-  if (column.kind === "numeric") return String(round6(value));
+  if (column.kind === "numeric") return round6Text(value);
   const category = column.categories[value];
   if (category === undefined) throw new Error(`code ${value} is no category of column ${column.name}`);
   return category;

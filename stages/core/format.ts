@@ -8,6 +8,22 @@ export function round6(value: number): number {
   return rounded === 0 ? 0 : rounded;
 }
 
+/**
+ * String(round6(value)) without its cost: toFixed's digits with the trailing zeros cut are the shortest
+ * decimal of the rounded number when it has at most 15 significant digits (below 1e9 with 6 decimals: no
+ * other decimal that short reads back as the same double), and String writes exactly that shortest decimal.
+ * Larger magnitudes take the long way. The pipeline's CSV files write their numbers so.
+ */
+export function round6Text(value: number): string {
+  if (!(Math.abs(value) < 1e9)) return String(round6(value));
+  const fixed = value.toFixed(DECIMALS);
+  let end = fixed.length;
+  while (fixed.charCodeAt(end - 1) === 48) end--; // "0"; toFixed always writes a point, so this stops there
+  if (fixed.charCodeAt(end - 1) === 46) end--; // "."
+  const text = fixed.slice(0, end);
+  return text === "-0" ? "0" : text;
+}
+
 /** Rounds every number in a JSON-like value to 6 decimals. */
 export function roundDeep<T>(value: T): T {
   if (typeof value === "number") return round6(value) as T;

@@ -165,6 +165,16 @@ export function buildManifest(
   poisoned: readonly PoisonedRow[],
   schema: Schema,
 ): PoisonManifest {
+  return { ...manifestHead(spec, rowsIn, poisoned, schema), rows: poisoned.map((row) => manifestEntry(schema, row)) };
+}
+
+/** The manifest but its rows. */
+function manifestHead(
+  spec: PoisonSpec & { seed: number },
+  rowsIn: number,
+  poisoned: readonly PoisonedRow[],
+  schema: Schema,
+): Omit<PoisonManifest, "rows"> {
   return {
     method: spec.method,
     rate: spec.rate,
@@ -175,12 +185,43 @@ export function buildManifest(
     ...(spec.method === "backdoor"
       ? { trigger: describeTrigger(schema, required(spec.options?.backdoor, "backdoor")) }
       : {}),
-    rows: poisoned.map(({ row, before, after }) => ({
-      row,
-      before: before === null ? null : describeRow(schema, before),
-      after: describeRow(schema, after),
-    })),
   };
+}
+
+function manifestEntry(schema: Schema, { row, before, after }: PoisonedRow): PoisonManifest["rows"][number] {
+  return { row, before: before === null ? null : describeRow(schema, before), after: describeRow(schema, after) };
+}
+
+/** The manifest text is handed on in pieces of about this many characters. */
+const MANIFEST_PIECE = 1 << 16;
+
+/**
+ * manifestText(buildManifest(...)) in pieces, one row entry at a time: at a million rows the manifest is tens
+ * of megabytes of text and more of objects, neither of which need exist whole. JSON.stringify indents an
+ * array's entries by the array's depth (two levels here), so each entry is written alone and indented so.
+ */
+export function* manifestPieces(
+  spec: PoisonSpec & { seed: number },
+  rowsIn: number,
+  poisoned: readonly PoisonedRow[],
+  schema: Schema,
+): Generator<string> {
+  // `rows` is the last key: the text ends with `"rows": []` and the closing brace.
+  const empty = JSON.stringify({ ...manifestHead(spec, rowsIn, poisoned, schema), rows: [] }, null, 2);
+  if (poisoned.length === 0) {
+    yield `${empty}\n`;
+    return;
+  }
+  let piece = `${empty.slice(0, -"[]\n}".length)}[\n`;
+  for (const [i, row] of poisoned.entries()) {
+    const entry = JSON.stringify(manifestEntry(schema, row), null, 2).replaceAll("\n", "\n    ");
+    piece += `    ${entry}${i < poisoned.length - 1 ? "," : ""}\n`;
+    if (piece.length >= MANIFEST_PIECE) {
+      yield piece;
+      piece = "";
+    }
+  }
+  yield `${piece}  ]\n}\n`;
 }
 
 function describeTrigger(schema: Schema, options: { target: number; trigger: Trigger }) {

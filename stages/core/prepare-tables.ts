@@ -9,7 +9,7 @@ import { syntheticTables } from "./synthetic.ts";
 export interface PreparedTables {
   schema: Schema;
   sizes: [train: number, test: number];
-  records: Iterable<{ table: number; fields: string[] }>;
+  records: Iterable<{ table: number; line: string }>;
 }
 
 export interface PrepareSpec {
@@ -55,6 +55,6 @@ export function prepareTables(
 function* encode(
   rows: Iterable<{ table: number; row: { features: number[]; label: number } }>,
   codec: RecordCodec,
-): Generator<{ table: number; fields: string[] }> {
-  for (const { table, row } of rows) yield { table, fields: codec.encode(row) };
+): Generator<{ table: number; line: string }> {
+  for (const { table, row } of rows) yield { table, line: codec.encodeLine(row) };
 }

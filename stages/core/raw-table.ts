@@ -1,3 +1,4 @@
+import { csvField } from "./csv-lines.ts";
 import { parseCsvText } from "./csv-text.ts";
 import {
   type CategoricalColumn,
@@ -9,7 +10,7 @@ import {
   type Schema,
 } from "./dataset.ts";
 import { StageError } from "./errors.ts";
-import { round6 } from "./format.ts";
+import { round6Text } from "./format.ts";
 import { decimalValue, excerpt, isDecimal, isMissing } from "./values.ts";
 
 /**
@@ -295,16 +296,18 @@ export function trainingSchema(raw: RawColumns, inTest: Uint8Array): Schema {
   return { ...raw.schema, features };
 }
 
-/** Every row as CSV fields in the pipeline's column order, tagged train (0) or test (1). */
-export function* splitRecords(raw: RawColumns, inTest: Uint8Array): Generator<{ table: number; fields: string[] }> {
+/** Every row as a CSV line in the pipeline's column order (csvLine's bytes), tagged train (0) or test (1). */
+export function* splitRecords(raw: RawColumns, inTest: Uint8Array): Generator<{ table: number; line: string }> {
   const { features, classes } = raw.schema;
+  const names = raw.vocabularies.map((vocabulary) => vocabulary.map(csvField));
+  const classNames = classes.map(csvField);
   for (let row = 0; row < raw.rowCount; row++) {
-    const fields = features.map((column, f) => {
+    let line = "";
+    for (let f = 0; f < features.length; f++) {
       const value = (raw.columns[f] as Float64Array | Int32Array)[row] as number;
-      return column.kind === "numeric" ? String(round6(value)) : (raw.vocabularies[f]?.[value] as string);
-    });
-    fields.push(classes[raw.labels[row] as number] as string);
-    yield { table: inTest[row] as number, fields };
+      line += features[f]?.kind === "numeric" ? `${round6Text(value)},` : `${names[f]?.[value] as string},`;
+    }
+    yield { table: inTest[row] as number, line: `${line}${classNames[raw.labels[row] as number] as string}\n` };
   }
 }
 

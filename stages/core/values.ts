@@ -19,8 +19,12 @@ export function decimalValue(value: string): number {
 }
 
 export function isDecimal(value: string): boolean {
-  return !Number.isNaN(decimalValue(value));
+  if (!DECIMAL.test(value)) return false;
+  // Only an exponent or some 309 digits reach Infinity: a short number without one needs no conversion.
+  return (value.length < 300 && !EXPONENT.test(value)) || Number.isFinite(Number(value));
 }
+
+const EXPONENT = /[eE]/;
 
 const EXCERPT_LENGTH = 40;
 

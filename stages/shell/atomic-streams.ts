@@ -7,13 +7,14 @@ import { systemErrorCode, writeFailure } from "./write-error.ts";
 /**
  * Writes files by streaming, with writeOutputs' guarantee: each goes to a registered partial file first and
  * all are renamed only once every one is complete, so a failing or interrupted stage leaves no half-written
- * output and no partial file. `write` streams into the files of `paths`; `texts` are small files written
- * whole beside them. A failed write (a full disk) is one StageError naming the file.
+ * output and no partial file. `write` streams into the files of `paths`; `texts` are files written beside
+ * them, whole (a string) or in pieces (an iterable of strings, for a large one). A failed write (a full disk)
+ * is one StageError naming the file.
  */
 export async function writeStreamed(
   paths: readonly string[],
   write: (streams: WriteStream[]) => Promise<void>,
-  texts: Record<string, string> = {},
+  texts: Record<string, string | Iterable<string>> = {},
 ): Promise<void> {
   const allPaths = [...paths, ...Object.keys(texts)];
   const partials: string[] = [];
@@ -34,7 +35,11 @@ export async function writeStreamed(
       streams.push(stream);
     }
     await write(streams.slice(0, paths.length));
-    for (const [i, text] of Object.values(texts).entries()) streams[paths.length + i]?.end(text);
+    for (const [i, text] of Object.values(texts).entries()) {
+      const stream = streams[paths.length + i] as WriteStream;
+      if (typeof text === "string") stream.end(text);
+      else await writeChunks(stream, text);
+    }
     await Promise.all(streams.map(finish));
   } catch (error) {
     for (const stream of streams) stream.destroy();
@@ -48,10 +53,18 @@ export async function writeStreamed(
 }
 
 /** Writes text or byte pieces to a stream, waiting whenever its buffer is full, so memory stays bounded. */
-export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string | Uint8Array>): Promise<void> {
-  for (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, "drain");
-  }
+export async function writeChunks(stream: WriteStream, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  for (const chunk of chunks) await writeChunk(stream, chunk);
+}
+
+/**
+ * Writes one piece, and waits for the stream to drain when its buffer is full. A stream that failed
+ * already (a full disk) never drains: its error is thrown instead of waiting for ever.
+ */
+export async function writeChunk(stream: WriteStream, chunk: string | Uint8Array): Promise<void> {
+  if (stream.write(chunk)) return;
+  if (stream.errored) throw stream.errored;
+  await once(stream, "drain");
 }
 
 async function finish(stream: WriteStream): Promise<void> {

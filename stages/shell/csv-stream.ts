@@ -1,19 +1,20 @@
-import { once } from "node:events";
-import { createReadStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
+import { createReadStream, type WriteStream } from "node:fs";
 import { type Options, type Parser, parse } from "csv-parse";
-import { stringify } from "csv-stringify";
+import { csvLine } from "../core/csv-lines.ts";
 import { CSV_OPTIONS, csvSyntaxError } from "../core/csv-text.ts";
 import { emptyFileMessage, noRowsMessage, RecordCodec, RecordProblem, type Row, type Schema } from "../core/dataset.ts";
 import { StageError } from "../core/errors.ts";
 import { type FeatureMatrix, MatrixBuilder } from "../core/forest/matrix.ts";
 import { type DataChoice, type RawColumns, RawColumnsBuilder, RawSurvey } from "../core/raw-table.ts";
-import { writeStreamed } from "./atomic-streams.ts";
+import { writeChunk, writeStreamed } from "./atomic-streams.ts";
+import { type CsvScan, readPlainRecords, scanCsvFile } from "./plain-records.ts";
 
 /**
- * CSV files read and written as streams (csv-parse, csv-stringify): a million rows pass through in bounded
- * memory. Records are parsed without line numbers (csv-parse's `info` would take most of the time for a
- * million rows); only when a record is bad is the file read again to find the line where it starts.
+ * CSV files read and written as streams: a million rows pass through in bounded memory. A plain file (no
+ * quote, no CR) is split line by line (plain-records.ts), any other goes through csv-parse; lines are
+ * written as csv-stringify would write them (csvLine). Records are parsed without line numbers (csv-parse's
+ * `info` would take most of the time for a million rows); only when a record is bad is the file read again
+ * to find the line where it starts.
  */
 
 /**
@@ -23,12 +24,22 @@ import { writeStreamed } from "./atomic-streams.ts";
 export async function streamRecords(
   path: string,
   onRecord: (fields: string[], index: number) => void,
+  onScan: (scan: CsvScan) => void = () => {},
 ): Promise<number> {
   let index = 0;
   try {
-    for await (const fields of parseFile(path, CSV_OPTIONS) as AsyncIterable<string[]>) {
-      onRecord(fields, index);
-      index++;
+    const scan = await scanCsvFile(path);
+    onScan(scan);
+    if (scan.plain) {
+      await readPlainRecords(path, (fields) => {
+        onRecord(fields, index);
+        index++;
+      });
+    } else {
+      for await (const fields of parseFile(path, CSV_OPTIONS) as AsyncIterable<string[]>) {
+        onRecord(fields, index);
+        index++;
+      }
     }
   } catch (error) {
     if (error instanceof RecordProblem) {
@@ -112,10 +123,24 @@ function readError(error: unknown, path: string): Error {
 /** Streams a pipeline CSV's rows, decoded through the schema, to `onRow`; returns how many there were. */
 export async function readRows(path: string, schema: Schema, onRow: (row: Row) => void): Promise<number> {
   const codec = new RecordCodec(schema);
-  const records = await streamRecords(path, (fields, index) => {
-    if (index === 0) codec.checkHeader(fields);
-    else onRow(codec.decode(fields));
-  });
+  return readDecoded(path, codec, (fields) => onRow(codec.decode(fields)));
+}
+
+/** Streams a pipeline CSV's data records to `onFields` after checking its header; returns how many there were. */
+async function readDecoded(
+  path: string,
+  codec: RecordCodec,
+  onFields: (fields: string[]) => void,
+  onScan?: (scan: CsvScan) => void,
+): Promise<number> {
+  const records = await streamRecords(
+    path,
+    (fields, index) => {
+      if (index === 0) codec.checkHeader(fields);
+      else onFields(fields);
+    },
+    onScan,
+  );
   if (records === 0) throw new StageError(emptyFileMessage(path));
   if (records === 1) throw new StageError(noRowsMessage(path));
   return records - 1;
@@ -130,8 +155,14 @@ export async function readTable(path: string, schema: Schema): Promise<Row[]> {
 
 /** A table's rows streamed into a column matrix: what the train stage needs, a third of the memory of rows. */
 export async function readMatrix(path: string, schema: Schema): Promise<FeatureMatrix> {
-  const builder = new MatrixBuilder(schema.features.length, schema.classes.length);
-  await readRows(path, schema, (row) => builder.push(row.features, row.label));
+  let builder = new MatrixBuilder(schema.features.length, schema.classes.length);
+  const codec = new RecordCodec(schema);
+  const features = new Array<number>(schema.features.length);
+  // Sized from the scan (the lines but the header), so a million rows are neither doubled nor copied.
+  const sized = ({ lines }: CsvScan) => {
+    builder = new MatrixBuilder(schema.features.length, schema.classes.length, Math.max(lines - 1, 1));
+  };
+  await readDecoded(path, codec, (fields) => builder.push(features, codec.decodeInto(fields, features)), sized);
   return builder.finish();
 }
 
@@ -154,47 +185,40 @@ export async function readRawColumns(path: string, choice: DataChoice): Promise<
   return { raw: builder.finish(), dropped: surveyed.rowsDropped };
 }
 
-/** A CSV record bound for the table at index `table` of writeTables' paths. */
+/** A CSV line (csvLine's bytes, LF included) bound for the table at index `table` of writeTables' paths. */
 export interface TableRecord {
   table: number;
-  fields: string[];
+  line: string;
 }
 
+/** Lines are gathered to about this many characters before they go to the file. */
+const WRITE_BATCH = 1 << 16;
+
 /**
- * Streams records into CSV tables that all start with `header`. The files, and the small `texts` beside
- * them, appear together, atomically, once all are written.
+ * Streams records into CSV tables that all start with `header`. The files, and the `texts` beside them
+ * (whole or in pieces, as writeStreamed takes them), appear together, atomically, once all are written.
  */
 export async function writeTables(
   paths: readonly string[],
   header: readonly string[],
   records: Iterable<TableRecord>,
-  texts: Record<string, string> = {},
+  texts: Record<string, string | Iterable<string>> = {},
 ): Promise<void> {
   await writeStreamed(
     paths,
     async (files) => {
-      const writers = files.map((file) => {
-        const stringifier = stringify();
-        const done = pipeline(stringifier, file);
-        // Awaited only after the rows: marked handled now, so a full disk is reported by writeStreamed, not
-        // as an unhandled rejection that kills the process first.
-        done.catch(() => {});
-        return { stringifier, done };
-      });
-      try {
-        for (const { stringifier } of writers) stringifier.write([...header]);
-        for (const { table, fields } of records) {
-          const { stringifier } = writers[table] as (typeof writers)[number];
-          // Wait only when the stream's buffer is full: an await per row would cost more than the writing.
-          if (!stringifier.write(fields)) await once(stringifier, "drain");
-        }
-        for (const { stringifier } of writers) stringifier.end();
-        await Promise.all(writers.map(({ done }) => done));
-      } catch (error) {
-        for (const { stringifier } of writers) stringifier.destroy();
-        await Promise.allSettled(writers.map(({ done }) => done));
-        throw error;
+      const pending = files.map(() => csvLine(header));
+      const flush = async (table: number) => {
+        const text = pending[table] as string;
+        pending[table] = "";
+        await writeChunk(files[table] as WriteStream, text);
+      };
+      for (const { table, line } of records) {
+        const text = `${pending[table] as string}${line}`;
+        pending[table] = text;
+        if (text.length >= WRITE_BATCH) await flush(table);
       }
+      for (let table = 0; table < files.length; table++) await flush(table);
     },
     texts,
   );
@@ -203,11 +227,11 @@ export async function writeTables(
 /** Rows as records of one table, encoded through the schema. */
 export function* rowRecords(schema: Schema, table: number, rows: Iterable<Row>): Generator<TableRecord> {
   const codec = new RecordCodec(schema);
-  for (const row of rows) yield { table, fields: codec.encode(row) };
+  for (const row of rows) yield { table, line: codec.encodeLine(row) };
 }
 
 /** Tagged rows (as syntheticTables gives them) as records, encoded through the schema. */
 export function* taggedRecords(schema: Schema, rows: Iterable<{ table: number; row: Row }>): Generator<TableRecord> {
   const codec = new RecordCodec(schema);
-  for (const { table, row } of rows) yield { table, fields: codec.encode(row) };
+  for (const { table, row } of rows) yield { table, line: codec.encodeLine(row) };
 }

@@ -6,7 +6,15 @@ import type { Row } from "../../stages/core/dataset.ts";
 import { StageError } from "../../stages/core/errors.ts";
 import { manifestFile, parseCheckedManifest } from "../../stages/core/manifest-file.ts";
 import { parseSection, poisonParams } from "../../stages/core/params.ts";
-import { buildManifest, type PoisonMethod, poisonCount, poisonRows, rowsTable } from "../../stages/core/poison.ts";
+import {
+  buildManifest,
+  manifestPieces,
+  manifestText,
+  type PoisonMethod,
+  poisonCount,
+  poisonRows,
+  rowsTable,
+} from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { IRIS_SCHEMA } from "../support/iris.ts";
 
@@ -66,7 +74,9 @@ describe("chosen attacks", () => {
       assert.equal(after.label, 0);
       assert.deepEqual([after.features[2], after.features[3]], trigger?.values);
     }
-    const manifest = buildManifest({ method: "backdoor", rate: 0.1, seed: 7, options }, 120, poisoned, IRIS_SCHEMA);
+    const spec = { method: "backdoor", rate: 0.1, seed: 7, options } as const;
+    const manifest = buildManifest(spec, 120, poisoned, IRIS_SCHEMA);
+    assert.equal([...manifestPieces(spec, 120, poisoned, IRIS_SCHEMA)].join(""), manifestText(manifest));
     assert.deepEqual(Object.keys(manifest.trigger?.features ?? {}), [
       IRIS_SCHEMA.features[2]?.name,
       IRIS_SCHEMA.features[3]?.name,

@@ -3,7 +3,15 @@ import { describe, it } from "node:test";
 import { featureRanges, type Row, type Schema } from "../../stages/core/dataset.ts";
 import { stableJson } from "../../stages/core/format.ts";
 import { manifestFile, parseManifestFile } from "../../stages/core/manifest-file.ts";
-import { buildManifest, manifestText, poisonCount, poisonRows, RANDOM_ATTACKS } from "../../stages/core/poison.ts";
+import {
+  buildManifest,
+  manifestPieces,
+  manifestText,
+  type PoisonMethod,
+  poisonCount,
+  poisonRows,
+  RANDOM_ATTACKS,
+} from "../../stages/core/poison.ts";
 import { createRng } from "../../stages/core/rng.ts";
 import { IRIS_SCHEMA } from "../support/iris.ts";
 
@@ -191,6 +199,18 @@ describe("manifestText", () => {
       const result = poisonRows(clean, { method, rate: 0.2 }, createRng(6), IRIS_SCHEMA);
       const manifest = buildManifest({ method, rate: 0.2, seed: 6 }, clean.length, result.poisoned, IRIS_SCHEMA);
       assert.equal(manifestText(manifest), stableJson(manifest));
+    }
+  });
+
+  it("comes in pieces as manifestPieces, for every attack and for none poisoned", () => {
+    for (const [method, rate] of [
+      ...RANDOM_ATTACKS.map((m): [PoisonMethod, number] => [m, 0.2]),
+      ["label_flip", 0],
+    ] as const) {
+      const result = poisonRows(clean, { method, rate }, createRng(6), IRIS_SCHEMA);
+      const spec = { method, rate, seed: 6 };
+      const whole = manifestText(buildManifest(spec, clean.length, result.poisoned, IRIS_SCHEMA));
+      assert.equal([...manifestPieces(spec, clean.length, result.poisoned, IRIS_SCHEMA)].join(""), whole);
     }
   });
 });

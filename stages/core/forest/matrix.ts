@@ -49,8 +49,9 @@ export class MatrixBuilder {
     return {
       rowCount: this.count,
       classCount: this.classCount,
-      columns: this.columns.map((column) => column.slice(0, this.count)),
-      labels: this.labels.slice(0, this.count),
+      // Copied only when the capacity was not the row count (a stream's estimate, or doubling).
+      columns: this.columns.map((column) => (column.length === this.count ? column : column.slice(0, this.count))),
+      labels: this.labels.length === this.count ? this.labels : this.labels.slice(0, this.count),
     };
   }
 
