@@ -21,7 +21,7 @@ export interface MlflowModelSpec {
   modelId: string; // the LoggedModel's id (m-...)
   artifactLocation: string; // where its artifacts live; MLflow writes it as artifact_path
   runId: string;
-  createdMs: number; // milliseconds since the epoch
+  created: string; // utc_time_created as Python prints a UTC datetime: `2026-01-02 03:04:05.678000`
   schema: Pick<Schema, "features" | "classes">;
   exampleRows: readonly (readonly string[])[]; // test rows' feature fields, raw, in schema order
   requirements: ModelRequirements;
@@ -116,7 +116,7 @@ export function mlmodelYaml(spec: MlflowModelSpec): string {
     `  outputs: ${yamlString(pythonJson(outputs))}`,
     "  params: null",
     "type_hint_from_example: false",
-    `utc_time_created: ${yamlString(pythonUtcTime(spec.createdMs))}`,
+    `utc_time_created: ${yamlString(spec.created)}`,
     "",
   ].join("\n");
 }
@@ -202,10 +202,4 @@ function pythonJson(columns: Column[]): string {
 /** A YAML scalar: a JSON string is valid YAML and always read back as a string. */
 function yamlString(value: string): string {
   return JSON.stringify(value);
-}
-
-/** Python's str(datetime.utcnow()): `2026-01-02 03:04:05.678000`. */
-export function pythonUtcTime(ms: number): string {
-  const iso = new Date(ms).toISOString(); // 2026-01-02T03:04:05.678Z
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }

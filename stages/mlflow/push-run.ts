@@ -27,7 +27,7 @@ export interface PushRequest {
 }
 
 /** What the MLflow Model is made of; the ids and the time come from the server and the run. */
-export type ModelSource = Omit<MlflowModelSpec, "modelId" | "artifactLocation" | "runId" | "createdMs"> & {
+export type ModelSource = Omit<MlflowModelSpec, "modelId" | "artifactLocation" | "runId" | "created"> & {
   name: string; // the LoggedModel's name
 };
 
@@ -127,7 +127,7 @@ async function logModel(client: MlflowClient, run: Run, source: ModelSource): Pr
     modelId: model.info.model_id,
     artifactLocation: model.info.artifact_uri,
     runId,
-    createdMs: run.info.start_time ?? 0,
+    created: pythonUtcTime(run.info.start_time ?? 0),
   });
   for (const file of files) await client.uploadArtifact(model.info.artifact_uri, file.path, file.bytes);
   if (!linked) await client.logOutputs(runId, [model.info.model_id]);
@@ -281,6 +281,12 @@ export function missingData(current: Run, request: PushRequest, timestamp: numbe
   for (let i = 0; i < metricList.length; i += MAX_METRICS)
     batches.push({ metrics: metricList.slice(i, i + MAX_METRICS) });
   return batches;
+}
+
+/** Python's str() of a UTC datetime, as MLflow writes utc_time_created: `2026-01-02 03:04:05.678000`. */
+export function pythonUtcTime(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2026-01-02T03:04:05.678Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
 function compare(a: string, b: string): number {
