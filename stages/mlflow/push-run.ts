@@ -130,8 +130,22 @@ async function logModel(client: MlflowClient, run: Run, source: ModelSource): Pr
     created: pythonUtcTime(run.info.start_time ?? 0),
   });
   for (const file of files) await client.uploadArtifact(model.info.artifact_uri, file.path, file.bytes);
-  if (!linked) await client.logOutputs(runId, [model.info.model_id]);
+  if (!linked) await linkOnce(client, runId, model.info.model_id);
   return client.finalizeLoggedModel(model.info.model_id);
+}
+
+/**
+ * Links the model to the run. MLflow stores one link per run and model, so a push racing this one may have
+ * linked it first: its refusal is fine when the run now shows the link.
+ */
+async function linkOnce(client: MlflowClient, runId: string, modelId: string): Promise<void> {
+  try {
+    await client.logOutputs(runId, [modelId]);
+  } catch (error) {
+    if (!(error instanceof MlflowError && error.status === 400)) throw error;
+    const run = await client.getRun(runId);
+    if (!run.outputs.model_outputs.some((output) => output.model_id === modelId)) throw error;
+  }
 }
 
 /** The run's LoggedModel, created when it has none; like runs, a racing second one is deleted. */
