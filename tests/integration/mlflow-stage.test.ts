@@ -116,15 +116,18 @@ describe("the push stage", () => {
     );
     assert.deepEqual(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])), expectedMetrics);
 
-    const sent = [...pushDeps.filter((path) => /^(metrics|models|data)\//.test(path)), "params.yaml"];
-    assert.ok(sent.includes("models/model.onnx") && sent.includes("data/prepared/test.csv"));
+    // The test split is read for the model's input example, not sent: prepare writes the folder data/prepared.
+    const sent = [...pushDeps.filter((path) => /^(metrics|models)\//.test(path)), "params.yaml"];
+    assert.ok(sent.includes("models/model.onnx") && pushDeps.includes("data/prepared/test.csv"));
     for (const path of sent) {
       const downloaded = await client.downloadArtifact(run.info.artifact_uri, path);
       assert.ok(Buffer.from(downloaded).equals(readFileSync(repo.path(path))), `${path} is uploaded byte for byte`);
     }
     const listed = (
       await Promise.all(
-        ["", "metrics", "models", "data/prepared"].map((folder) => client.listArtifacts(run.info.run_id, folder)),
+        ["", "metrics", "models", "data", "data/prepared"].map((folder) =>
+          client.listArtifacts(run.info.run_id, folder),
+        ),
       )
     ).flat();
     assert.deepEqual(
