@@ -6,7 +6,7 @@ import { withTrackingServer } from "./mlflow/local-server.ts";
 import { browseHint } from "./mlflow/local-store.ts";
 import { describeOutcome } from "./mlflow/push-messages.ts";
 import { pushResult } from "./mlflow/push-run.ts";
-import { gitHead, readWorkspaceResult } from "./mlflow/read-result.ts";
+import { gitHead, readWorkspaceModel, readWorkspaceResult } from "./mlflow/read-result.ts";
 import { contentKey, provenanceTags, runName } from "./mlflow/result.ts";
 import { trackingStore } from "./mlflow/tracking.ts";
 import { loadParams } from "./shell/params-file.ts";
@@ -27,7 +27,8 @@ await runStage("push", async () => {
     expName: process.env.DVC_EXP_NAME,
     baselineRev: process.env.DVC_EXP_BASELINE_REV,
   });
-  const request = { experiment: settings.experiment, result, key: contentKey(result), runName: name, tags };
+  const model = readWorkspaceModel();
+  const request = { experiment: settings.experiment, result, key: contentKey(result), runName: name, tags, model };
   await withTrackingServer(store, async (target, shown) => {
     const outcome = await pushResult(new MlflowClient(target), request, { now: Date.now });
     console.log(`push: ${describeOutcome(outcome, name, settings.experiment, shown)}`);

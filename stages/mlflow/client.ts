@@ -38,7 +38,7 @@ export interface LogBatch {
 }
 
 interface RequestSpec<T extends z.ZodType> {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string; // below the tracking URI, with its query string
   json?: unknown;
   schema: T;
@@ -153,6 +153,61 @@ export class MlflowClient {
 
   async deleteRun(runId: string): Promise<void> {
     await this.#post("runs/delete", { run_id: runId }, api.emptyResponse);
+  }
+
+  /** MLflow 3's LoggedModel, PENDING until finalized; its artifacts go under its own artifact_uri. */
+  async createLoggedModel(spec: { experimentId: string; name: string; sourceRunId: string }): Promise<api.LoggedModel> {
+    const answer = await this.#post(
+      "logged-models",
+      { experiment_id: spec.experimentId, name: spec.name, source_run_id: spec.sourceRunId },
+      api.loggedModelResponse,
+    );
+    return answer.model;
+  }
+
+  /** Every LoggedModel of the experiments matching the filter (e.g. source_run_id = '...'), all pages. */
+  async searchLoggedModels(spec: { experimentIds: string[]; filter: string }): Promise<api.LoggedModel[]> {
+    const models: api.LoggedModel[] = [];
+    let pageToken: string | undefined;
+    do {
+      const answer = await this.#post(
+        "logged-models/search",
+        {
+          experiment_ids: spec.experimentIds,
+          filter: spec.filter,
+          max_results: 100,
+          ...(pageToken === undefined ? {} : { page_token: pageToken }),
+        },
+        api.searchLoggedModelsResponse,
+      );
+      models.push(...answer.models);
+      pageToken = answer.next_page_token || undefined;
+    } while (pageToken !== undefined);
+    return models;
+  }
+
+  async finalizeLoggedModel(modelId: string): Promise<api.LoggedModel> {
+    const answer = await this.#request({
+      method: "PATCH",
+      path: `${REST}/logged-models/${encodeURIComponent(modelId)}`,
+      json: { model_id: modelId, status: "LOGGED_MODEL_READY" },
+      schema: api.loggedModelResponse,
+    });
+    return answer.model;
+  }
+
+  async deleteLoggedModel(modelId: string): Promise<void> {
+    await this.#request({
+      method: "DELETE",
+      path: `${REST}/logged-models/${encodeURIComponent(modelId)}`,
+      schema: api.emptyResponse,
+    });
+  }
+
+  /** Links LoggedModels to the run as its outputs, as MLflow's log_model does. */
+  async logOutputs(runId: string, modelIds: string[]): Promise<void> {
+    const models = modelIds.map((modelId) => ({ model_id: modelId, step: 0 }));
+    await this.#post("runs/outputs", { run_id: runId, models }, api.emptyResponse);
   }
 
   async listArtifacts(runId: string, path = ""): Promise<api.ArtifactFile[]> {

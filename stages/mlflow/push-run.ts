@@ -5,13 +5,17 @@
  *  - an unfinished run with the key is a push that was interrupted: it is completed, not duplicated
  *    (params and metrics already logged are skipped, files are uploaded again, which overwrites them);
  *  - no run with the key: a new run.
+ * With a model, the run also gets one MLflow 3 LoggedModel (the ONNX model as an MLflow Model directory),
+ * created with the run as its source before the run finishes, so a resumed push finds it and a finished
+ * run never gets a second one.
  * Talks to the server only through the client; the caller passes the clock. No fs, no env.
  */
 import { StageError } from "../core/errors.ts";
+import { type MlflowModelSpec, mlflowModelFiles } from "../core/mlflow-model.ts";
 import type { LogBatch, MlflowClient } from "./client.ts";
 import { MlflowError } from "./http-policy.ts";
 import { CONTENT_KEY_TAG, type PipelineResult } from "./result.ts";
-import type { Run } from "./schemas.ts";
+import type { LoggedModel, Run } from "./schemas.ts";
 
 export interface PushRequest {
   experiment: string;
@@ -19,7 +23,15 @@ export interface PushRequest {
   key: string; // contentKey(result)
   runName: string;
   tags: Record<string, string>; // besides the key and run name; empty values are dropped
+  model?: ModelSource; // logged as the run's MLflow Model; none for a result without an ONNX model
 }
+
+/** What the MLflow Model is made of; the ids and the time come from the server and the run. */
+export type ModelSource = Omit<MlflowModelSpec, "modelId" | "artifactLocation" | "runId" | "created"> & {
+  name: string; // the LoggedModel's name
+};
+
+export const MODEL_READY = "LOGGED_MODEL_READY";
 
 export type PushAction = "created" | "completed" | "already-pushed";
 
@@ -29,7 +41,7 @@ export interface PushOutcome {
   experimentId: string;
 }
 
-export type PushStep = "run-created" | "run-resumed" | "data-logged" | "files-uploaded";
+export type PushStep = "run-created" | "run-resumed" | "data-logged" | "files-uploaded" | "model-logged";
 
 export interface PushHooks {
   now: () => number; // milliseconds since the epoch
@@ -82,15 +94,86 @@ async function pushOnce(client: MlflowClient, request: PushRequest, hooks: PushH
   for (const file of request.result.files)
     await client.uploadArtifact(current.info.artifact_uri, file.path, file.bytes);
   await hooks.onStep?.("files-uploaded", runId);
+  if (request.model !== undefined) {
+    await logModel(client, current, request.model);
+    await hooks.onStep?.("model-logged", runId);
+  }
   // Last look before finishing: pushes racing from the start may each have kept their own run. All of them
   // order the runs the same way, so exactly one finishes; the others delete theirs and point to it.
   const winner = (await runsWithKey(client, experimentId, request.key))[0];
   if (winner !== undefined && winner.info.run_id !== runId) {
     await client.deleteRun(runId);
+    for (const model of await modelsOfRun(client, experimentId, runId))
+      await client.deleteLoggedModel(model.info.model_id);
     return { action: "already-pushed", runId: winner.info.run_id, experimentId };
   }
   await client.updateRun(runId, "FINISHED", hooks.now());
   return { action, runId, experimentId };
+}
+
+/**
+ * Logs the run's MLflow Model as its one LoggedModel: found by its source run (a resumed push) or created,
+ * its files uploaded to the model's own artifact location, linked to the run as an output (as MLflow's
+ * log_model does), then finalized READY. A READY model linked to the run is left as it is.
+ */
+async function logModel(client: MlflowClient, run: Run, source: ModelSource): Promise<LoggedModel> {
+  const { run_id: runId, experiment_id: experimentId } = run.info;
+  const model = await modelOnce(client, experimentId, runId, source.name);
+  const linked = run.outputs.model_outputs.some((output) => output.model_id === model.info.model_id);
+  if (model.info.status === MODEL_READY && linked) return model;
+  const { name: _name, ...spec } = source;
+  const files = mlflowModelFiles({
+    ...spec,
+    modelId: model.info.model_id,
+    artifactLocation: model.info.artifact_uri,
+    runId,
+    created: pythonUtcTime(run.info.start_time ?? 0),
+  });
+  for (const file of files) await client.uploadArtifact(model.info.artifact_uri, file.path, file.bytes);
+  if (!linked) await linkOnce(client, runId, model.info.model_id);
+  return client.finalizeLoggedModel(model.info.model_id);
+}
+
+/**
+ * Links the model to the run. MLflow stores one link per run and model, so a push racing this one may have
+ * linked it first: its refusal is fine when the run now shows the link.
+ */
+async function linkOnce(client: MlflowClient, runId: string, modelId: string): Promise<void> {
+  try {
+    await client.logOutputs(runId, [modelId]);
+  } catch (error) {
+    if (!(error instanceof MlflowError && error.status === 400)) throw error;
+    const run = await client.getRun(runId);
+    if (!run.outputs.model_outputs.some((output) => output.model_id === modelId)) throw error;
+  }
+}
+
+/** The run's LoggedModel, created when it has none; like runs, a racing second one is deleted. */
+async function modelOnce(
+  client: MlflowClient,
+  experimentId: string,
+  runId: string,
+  name: string,
+): Promise<LoggedModel> {
+  const found = (await modelsOfRun(client, experimentId, runId))[0];
+  if (found !== undefined) return found;
+  const created = await client.createLoggedModel({ experimentId, name, sourceRunId: runId });
+  const oldest = (await modelsOfRun(client, experimentId, runId))[0];
+  if (oldest === undefined || oldest.info.model_id === created.info.model_id) return created;
+  await client.deleteLoggedModel(created.info.model_id);
+  return oldest;
+}
+
+/** The LoggedModels made by the run, oldest first, ties broken by id. */
+export async function modelsOfRun(client: MlflowClient, experimentId: string, runId: string): Promise<LoggedModel[]> {
+  if (!/^[0-9a-f]+$/.test(runId)) throw new StageError(`run id ${JSON.stringify(runId)} is not hexadecimal`);
+  const models = await client.searchLoggedModels({
+    experimentIds: [experimentId],
+    filter: `source_run_id = '${runId}'`,
+  });
+  return models.sort(
+    (a, b) => a.info.creation_timestamp_ms - b.info.creation_timestamp_ms || compare(a.info.model_id, b.info.model_id),
+  );
 }
 
 /** The experiment's id, creating it when missing; a deleted one is an error (MLflow keeps its name). */
@@ -212,6 +295,12 @@ export function missingData(current: Run, request: PushRequest, timestamp: numbe
   for (let i = 0; i < metricList.length; i += MAX_METRICS)
     batches.push({ metrics: metricList.slice(i, i + MAX_METRICS) });
   return batches;
+}
+
+/** Python's str() of a UTC datetime, as MLflow writes utc_time_created: `2026-01-02 03:04:05.678000`. */
+export function pythonUtcTime(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2026-01-02T03:04:05.678Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
 function compare(a: string, b: string): number {

@@ -5,10 +5,14 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCsvText } from "../core/csv-text.ts";
 import { StageError } from "../core/errors.ts";
+import { requirementPins } from "../core/mlflow-model.ts";
+import { parseModelFile } from "../core/model.ts";
 import { PATHS } from "../shell/paths.ts";
 import { assembleResult, type ResultLayout } from "./assemble-result.ts";
 import type { DvcExperiment } from "./exp-show.ts";
+import type { ModelSource } from "./push-run.ts";
 import type { PipelineResult } from "./result.ts";
 
 export const PUSH_STAGE = "push";
@@ -40,6 +44,29 @@ export function readExperimentResult(experiment: DvcExperiment, cacheDir: string
     }
   };
   return assembleResult(read, LAYOUT, (path) => `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`);
+}
+
+/** Where the model's package pins come from; the Python it was checked with is MLflow's and ONNX's 3.11. */
+const REQUIREMENTS = "requirements-mlflow.txt";
+const PYTHON_VERSION = "3.11";
+const EXAMPLE_ROWS = 5;
+export const MODEL_NAME = "model";
+
+/** What the push logs as the run's MLflow Model: the exported ONNX model, its schema, a few test rows. */
+export function readWorkspaceModel(): ModelSource {
+  const text = (path: string) => new TextDecoder().decode(readWorkspaceFile(path));
+  const model = parseModelFile(JSON.parse(text(PATHS.model)), PATHS.model);
+  const width = model.features.length;
+  const exampleRows = parseCsvText(text(PATHS.test), PATHS.test)
+    .slice(1, 1 + EXAMPLE_ROWS)
+    .map((record) => record.fields.slice(0, width));
+  return {
+    name: MODEL_NAME,
+    onnx: readWorkspaceFile(PATHS.onnxModel),
+    schema: { features: model.features, classes: model.classes },
+    exampleRows,
+    requirements: { ...requirementPins(text(REQUIREMENTS), REQUIREMENTS), python: PYTHON_VERSION },
+  };
 }
 
 /** The commit checked out here, or undefined outside a git repository. */

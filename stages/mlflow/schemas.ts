@@ -38,9 +38,32 @@ export const runData = z.object({
   tags: z.array(keyValue).default([]),
 });
 
+// MLflow 3: the LoggedModels a run produced (runs/outputs).
+export const runOutputs = z.object({
+  model_outputs: z.array(z.object({ model_id: z.string(), step: z.number().default(0) })).default([]),
+});
+
 export const run = z.object({
   info: runInfo,
   data: runData.default({ metrics: [], params: [], tags: [] }),
+  outputs: runOutputs.default({ model_outputs: [] }),
+});
+
+/** MLflow 3's LoggedModel: a model with its own id and artifact location, linked to the run that made it. */
+export const loggedModelInfo = z.object({
+  model_id: z.string(),
+  experiment_id: z.string(),
+  name: z.string().default(""),
+  creation_timestamp_ms: z.number().default(0),
+  artifact_uri: z.string(),
+  status: z.string().default("LOGGED_MODEL_STATUS_UNSPECIFIED"),
+  source_run_id: z.string().default(""),
+});
+export const loggedModel = z.object({ info: loggedModelInfo });
+export const loggedModelResponse = z.object({ model: loggedModel });
+export const searchLoggedModelsResponse = z.object({
+  models: z.array(loggedModel).default([]),
+  next_page_token: z.string().optional(),
 });
 
 export const getExperimentResponse = z.object({ experiment });
@@ -64,4 +87,5 @@ export type Experiment = z.infer<typeof experiment>;
 export type RunInfo = z.infer<typeof runInfo>;
 export type RunData = z.infer<typeof runData>;
 export type Run = z.infer<typeof run>;
+export type LoggedModel = z.infer<typeof loggedModel>;
 export type ArtifactFile = z.infer<typeof listArtifactsResponse>["files"][number];

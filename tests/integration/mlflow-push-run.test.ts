@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
 import { MlflowError } from "../../stages/mlflow/http-policy.ts";
-import { type PushRequest, pushResult, runsWithKey } from "../../stages/mlflow/push-run.ts";
+import {
+  MODEL_READY,
+  type ModelSource,
+  modelsOfRun,
+  type PushRequest,
+  pushResult,
+  runsWithKey,
+} from "../../stages/mlflow/push-run.ts";
 import { buildResult, CONTENT_KEY_TAG, contentKey, type PipelineResult, runName } from "../../stages/mlflow/result.ts";
 import { type MlflowServer, startMlflowServer } from "../support/mlflow-server.ts";
 
@@ -40,6 +47,15 @@ function request(experiment: string, pushed: PipelineResult): PushRequest {
     tags: { "dvc.exp_name": "test-exp" },
   };
 }
+
+/** A model source; the server does not look inside model.onnx, so any bytes do. */
+const model: ModelSource = {
+  name: "model",
+  onnx: encoder.encode("not really onnx"),
+  schema: { features: [{ name: "x", kind: "numeric" }], classes: ["a", "b"] },
+  exampleRows: [["1.5"]],
+  requirements: { mlflow: "3.17.2", onnx: "1.23.2", onnxruntime: "1.32.0", python: "3.11" },
+};
 
 class Interrupted extends Error {}
 
@@ -148,6 +164,71 @@ describe("pushResult against a real MLflow server", () => {
       ).then((r) => r.json());
       assert.equal((history as { metrics: unknown[] }).metrics.length, 1, `${metric.key} has one value, not a repeat`);
     }
+  });
+
+  it("logs one READY model linked to the run, also when the push is interrupted around it", async () => {
+    const experimentId = async (name: string) => (await client.getExperimentByName(name))?.experiment_id ?? "";
+    // Cut off once the files are uploaded, after a model was created for the run but nothing uploaded to it
+    // (as if the push died right after creating it), then once the model is READY but the run not finished.
+    const pushed = result(0.15, 0.91);
+    let runId = "";
+    for (const stop of ["files-uploaded", "model-logged"]) {
+      await assert.rejects(
+        pushResult(
+          client,
+          { ...request("model", pushed), model },
+          {
+            now: Date.now,
+            onStep: async (step, id) => {
+              if (step !== stop) return;
+              runId = id;
+              if (step === "files-uploaded")
+                await client.createLoggedModel({
+                  experimentId: await experimentId("model"),
+                  name: "model",
+                  sourceRunId: id,
+                });
+              throw new Interrupted(`stopped at ${step}`);
+            },
+          },
+        ),
+        Interrupted,
+      );
+      const models = await modelsOfRun(client, await experimentId("model"), runId);
+      assert.equal(models.length, 1, `one model after a stop at ${stop}`);
+    }
+    const done = await pushResult(client, { ...request("model", pushed), model }, { now: Date.now });
+    assert.equal(done.runId, runId);
+    const again = await pushResult(client, { ...request("model", pushed), model }, { now: Date.now });
+    assert.equal(again.action, "already-pushed");
+    const [only, ...rest] = await modelsOfRun(client, await experimentId("model"), runId);
+    assert.equal(rest.length, 0);
+    assert.equal(only?.info.status, MODEL_READY);
+    const run = await client.getRun(runId);
+    assert.equal(run.info.status, "FINISHED");
+    assert.deepEqual(
+      run.outputs.model_outputs.map((output) => output.model_id),
+      [only?.info.model_id],
+      "linked to the run once",
+    );
+    const mlmodel = new TextDecoder().decode(await client.downloadArtifact(only?.info.artifact_uri ?? "", "MLmodel"));
+    assert.match(mlmodel, new RegExp(`model_id: "${only?.info.model_id}"`));
+    assert.match(mlmodel, new RegExp(`run_id: "${runId}"`));
+  });
+
+  it("leaves one run and one model when six pushes of the same result with a model race", async () => {
+    const pushed = result(0.25, 0.75);
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => pushResult(client, { ...request("race-model", pushed), model }, { now: Date.now })),
+    );
+    assert.equal(new Set(outcomes.map((outcome) => outcome.runId)).size, 1);
+    assert.equal((await runsOf("race-model")).length, 1);
+    const experimentId = (await client.getExperimentByName("race-model"))?.experiment_id ?? "";
+    const models = await client.searchLoggedModels({ experimentIds: [experimentId], filter: "" });
+    assert.equal(models.length, 1, "one model in the experiment");
+    assert.equal(models[0]?.info.status, MODEL_READY);
+    const run = await client.getRun(outcomes[0]?.runId ?? "");
+    assert.equal(run.outputs.model_outputs.length, 1);
   });
 
   it("leaves one run when six pushes of the same result race", async () => {

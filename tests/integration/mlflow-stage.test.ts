@@ -4,6 +4,7 @@
  * stopped server failing the stage (so DVC does not record it) until the next try completes the push.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { MlflowClient } from "../../stages/mlflow/client.ts";
@@ -115,13 +116,19 @@ describe("the push stage", () => {
     );
     assert.deepEqual(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])), expectedMetrics);
 
+    // The test split is read for the model's input example, not sent: prepare writes the folder data/prepared.
     const sent = [...pushDeps.filter((path) => /^(metrics|models)\//.test(path)), "params.yaml"];
+    assert.ok(sent.includes("models/model.onnx") && pushDeps.includes("data/prepared/test.csv"));
     for (const path of sent) {
       const downloaded = await client.downloadArtifact(run.info.artifact_uri, path);
-      assert.equal(Buffer.from(downloaded).toString("utf8"), repo.read(path), `${path} is uploaded byte for byte`);
+      assert.ok(Buffer.from(downloaded).equals(readFileSync(repo.path(path))), `${path} is uploaded byte for byte`);
     }
     const listed = (
-      await Promise.all(["", "metrics", "models"].map((folder) => client.listArtifacts(run.info.run_id, folder)))
+      await Promise.all(
+        ["", "metrics", "models", "data", "data/prepared"].map((folder) =>
+          client.listArtifacts(run.info.run_id, folder),
+        ),
+      )
     ).flat();
     assert.deepEqual(
       listed

@@ -239,6 +239,7 @@ describe("missingData", () => {
       lifecycle_stage: "active",
     },
     data: { params: [], metrics: [], tags: [], ...data },
+    outputs: { model_outputs: [] },
   });
 
   it("logs everything on a fresh run, with one timestamp so a repeat is recognised", () => {
