@@ -16,7 +16,7 @@ import { stagesRun } from "../support/dvc-output.ts";
 import { type StorageEmulator, startGcsEmulator, startS3Emulator } from "../support/storage-emulators.ts";
 import { cloneTempRepo, createTempRepo, type TempRepo } from "../support/temp-repo.ts";
 
-/** Every output of the single run, DVC-cached or committed to git. */
+/** Every output of the single run and the export, DVC-cached or committed to git. */
 const OUTPUTS = [
   "data/prepared/train.csv",
   "data/prepared/test.csv",
@@ -25,11 +25,14 @@ const OUTPUTS = [
   "data/sanitized/train.csv",
   "data/sanitized/flags.json",
   "models/model.json",
+  "models/model.onnx",
   "metrics/sanitize.json",
   "metrics/evaluate.json",
   "metrics/confusion.json",
 ];
 const SINGLE_RUN = ["prepare", "poison", "sanitize", "train", "evaluate"];
+/** The single run and the ONNX export: every output dvc.lock records but the study's, so a pull or checkout finds each. */
+const SINGLE_RUN_TARGETS = ["evaluate", "export"];
 const STUDY_STAGES = ["study", "defenses", "adversary", "report"];
 /** The study stages' outputs, committed to git (`cache: false`): run-cached by `npm run push:run-cache`. */
 const STUDY_OUTPUTS = [
@@ -57,7 +60,7 @@ describe("dvc push and pull through remotes", () => {
     source = createTempRepo();
     remoteFolder = mkdtempSync(join(tmpdir(), "poisonlab-remote-"));
     [s3, gcs] = await Promise.all([startS3Emulator(), startGcsEmulator()]);
-    source.dvc("repro", "evaluate");
+    source.dvc("repro", ...SINGLE_RUN_TARGETS);
     // The remotes as a team would commit them: URLs and endpoints in .dvc/config, no credentials anywhere.
     source.dvc("remote", "add", "local", remoteFolder);
     source.dvc("remote", "add", "s3", s3.url);
@@ -131,14 +134,14 @@ describe("a shared run-cache", () => {
       params.setIn(["study", "adversary", "repeats"], 2);
       machine.write("params.yaml", params.toString());
     }
-    machineA.dvc("repro", "evaluate", ...STUDY_STAGES);
+    machineA.dvc("repro", ...SINGLE_RUN_TARGETS, ...STUDY_STAGES);
     machineA.ok("npm", ["run", "--silent", "push:run-cache"]);
     // Machine B runs with a `node` that records any call and fails: no stage command may start.
     shimFolder = mkdtempSync(join(tmpdir(), "poisonlab-node-shim-"));
     const shim = join(shimFolder, "node");
     writeFileSync(shim, `#!/bin/sh\necho "node $*" >> '${join(shimFolder, "calls")}'\nexit 97\n`);
     chmodSync(shim, 0o755);
-    restored = machineB.ok("dvc", ["repro", "--pull", "evaluate", ...STUDY_STAGES], {
+    restored = machineB.ok("dvc", ["repro", "--pull", ...SINGLE_RUN_TARGETS, ...STUDY_STAGES], {
       env: { PATH: `${shimFolder}${delimiter}${process.env.PATH}` },
     }).stdout;
   });
@@ -153,7 +156,7 @@ describe("a shared run-cache", () => {
   it("restores the single run and the study stages on machine B without starting a single stage command", () => {
     assert.equal(calls(), "", "no node process was started");
     assert.deepEqual(stagesRun(restored), []);
-    for (const stage of [...SINGLE_RUN.slice(1), ...STUDY_STAGES])
+    for (const stage of [...SINGLE_RUN.slice(1), "export", ...STUDY_STAGES])
       assert.match(restored, new RegExp(`Stage '${stage}' is cached - skipping run, checking out outputs`), restored);
   });
 
@@ -174,7 +177,7 @@ describe("rolling back to a known-good data version", () => {
 
   before(() => {
     repo = createTempRepo();
-    repo.dvc("repro", "evaluate");
+    repo.dvc("repro", ...SINGLE_RUN_TARGETS);
     clean = bytesOf(repo, OUTPUTS);
     // The committed dvc.lock and metrics already describe these clean results: tag that commit.
     assert.equal(repo.git("status", "--porcelain"), "");
@@ -188,7 +191,7 @@ describe("rolling back to a known-good data version", () => {
         : line,
     );
     repo.write("data/raw/iris.csv", poisoned.join("\n"));
-    repo.dvc("repro", "evaluate");
+    repo.dvc("repro", ...SINGLE_RUN_TARGETS);
     repo.commitAll("a poisoned data version");
   });
   after(() => repo?.remove());
