@@ -20,6 +20,14 @@ node --import tsx scripts/generate-wide-csv.ts data/raw/wide.csv "$rows" >/dev/n
 # The params the run needs, each one line of params.yaml, set as `dvc exp run -S` would.
 sed -i -e 's/^  source: iris /  source: wide /' -e 's/^  label:   /  label: label/' \
   -e 's/^  engine: ml-random-forest/  engine: poisonlab-forest/' -e 's/^  max_bins:    /  max_bins: 255/' params.yaml
+# A line that no longer reads as expected would silently measure another run: stop instead.
+node --input-type=module -e '
+  import { readFileSync } from "node:fs";
+  import { parse } from "yaml";
+  const { prepare, train } = parse(readFileSync("params.yaml", "utf8"));
+  const set = [prepare.source === "wide", prepare.label === "label", train.engine === "poisonlab-forest", train.max_bins === 255];
+  if (set.includes(false)) throw new Error("measure:scale could not set its params in params.yaml");
+'
 before="$(uptime | sed 's/.*load average: //')"
 /usr/bin/time -v -o "$work/time.txt" dvc repro train >"$work/repro.txt" 2>&1 || {
   tail -n 20 "$work/repro.txt" >&2
