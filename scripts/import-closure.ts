@@ -1,5 +1,7 @@
 /**
- * The code a stage runs: the files under stages/ that its entrypoint loads, directly or through other files.
+ * The code a stage runs and the deps that name it in dvc.yaml. A stage runs its bundle (build/<stage>.mjs, from
+ * the build stage) through the launcher; the import closure of its sources (the files under stages/ that its
+ * entrypoint loads) tells which worker scripts it starts, whose bundles it reads too.
  * Pure: file contents come from the `read` callback, so the rules can be tested on strings.
  */
 import { posix } from "node:path";
@@ -48,35 +50,15 @@ export function importClosure(entry: string, read: (path: string) => string | un
   return [...seen].sort();
 }
 
-export interface DepsMismatch {
-  stage: string;
-  missing: string[];
-  extra: string[];
-}
-
-/**
- * Compares a stage's code deps in dvc.yaml (its deps under `codeRoot`) with the import closure of its
- * entrypoint. A directory listed as a dep is reported as extra: deps must name files, so that an edit re-runs
- * only the stages that load the edited file.
- */
-export function compareDeps(stage: string, listed: readonly string[], closure: readonly string[], codeRoot: string) {
-  const code = listed.filter((dep) => dep === codeRoot || dep.startsWith(`${codeRoot}/`));
-  const missing = closure.filter((file) => file.startsWith(`${codeRoot}/`) && !code.includes(file));
-  const extra = code.filter((dep) => !closure.includes(dep));
-  return { stage, missing, extra } satisfies DepsMismatch;
-}
-
-/** The entrypoint a stage command runs: `node stages/run.mjs <name>` runs stages/<name>.ts. */
+/** The entrypoint a stage command runs: `node stages/run.mjs <name>` runs the bundle of stages/<name>.ts. */
 export function stageEntrypoint(command: string): string | null {
   const launcher = command.match(/\bstages\/run\.mjs\s+([\w-]+)/);
-  if (launcher) return `stages/${launcher[1]}.ts`;
-  const direct = command.match(/\b(stages\/[\w/-]+\.ts)\b/);
-  return direct ? (direct[1] as string) : null;
+  return launcher ? `stages/${launcher[1]}.ts` : null;
 }
 
 export interface StageDeps {
   stage: string;
-  /** What the stage's deps should be: its code (the closure), then the other deps as listed, in order. */
+  /** What the stage's deps should be: its code (launcher and bundles), then the other deps as listed, in order. */
   expected: string[];
   missing: string[];
   extra: string[];
@@ -84,11 +66,17 @@ export interface StageDeps {
 
 const LAUNCHER = "stages/run.mjs";
 const LOCKFILE = "package-lock.json";
+const BUILD_DIR = "build";
+/** Worker scripts the build stage bundles on their own (stages/build.mjs): a stage that starts one reads its bundle. */
+const WORKER_BUNDLES: Readonly<Record<string, string>> = {
+  "stages/shell/forest-worker.ts": `${BUILD_DIR}/forest-worker.mjs`,
+};
 
 /**
- * For every stage of a parsed dvc.yaml whose command runs a file under stages/: the deps it should list (its
- * import closure, the launcher when it runs through it, package-lock.json, then its other deps as they are)
- * and what is missing or extra. Stages that run no TypeScript are left out.
+ * For every stage of a parsed dvc.yaml whose command runs `node stages/run.mjs <name>`: the deps it should list
+ * (the launcher, its bundle build/<name>.mjs, the bundle of each worker script in its import closure,
+ * package-lock.json for the npm packages the bundles import, then its other deps as they are) and what is
+ * missing or extra. The sources themselves are the build stage's deps, not the stage's. Other stages are left out.
  */
 export function stageDeps(dvc: unknown, read: (path: string) => string | undefined): StageDeps[] {
   const stages = (dvc as { stages?: Record<string, { cmd?: unknown; deps?: unknown }> }).stages ?? {};
@@ -96,11 +84,13 @@ export function stageDeps(dvc: unknown, read: (path: string) => string | undefin
     const entry = stageEntrypoint(String(spec.cmd ?? ""));
     if (entry === null) return [];
     const listed = Array.isArray(spec.deps) ? spec.deps.map(String) : [];
-    const code = [...(String(spec.cmd).includes(LAUNCHER) ? [LAUNCHER] : []), ...importClosure(entry, read)];
-    const { missing, extra } = compareDeps(stage, listed, [...code, LOCKFILE], "stages");
-    if (!listed.includes(LOCKFILE)) missing.push(LOCKFILE);
-    const others = listed.filter((dep) => dep !== LOCKFILE && !dep.startsWith("stages/") && dep !== "stages");
-    return [{ stage, expected: [...code, LOCKFILE, ...others], missing: [...new Set(missing)], extra }];
+    const workers = importClosure(entry, read).flatMap((file) => WORKER_BUNDLES[file] ?? []);
+    const code = [LAUNCHER, `${BUILD_DIR}/${posix.basename(entry, ".ts")}.mjs`, ...workers, LOCKFILE];
+    const listedCode = listed.filter(isCodeDep);
+    const missing = code.filter((dep) => !listedCode.includes(dep));
+    const extra = listedCode.filter((dep) => !code.includes(dep));
+    const others = listed.filter((dep) => !isCodeDep(dep));
+    return [{ stage, expected: [...code, ...others], missing, extra }];
   });
 }
 
@@ -124,7 +114,9 @@ export function rewriteDeps(text: string, report: readonly StageDeps[]): string 
   return lines.join("\n");
 }
 
-const isCodeDep = (dep: string) => dep === LOCKFILE || dep === "stages" || dep.startsWith("stages/");
+/** A dep naming code: the lockfile, sources under stages/, or bundles under build/. */
+const isCodeDep = (dep: string) =>
+  dep === LOCKFILE || ["stages", BUILD_DIR].some((dir) => dep === dir || dep.startsWith(`${dir}/`));
 
 function nextIndex(lines: readonly string[], from: number, test: (line: string) => boolean): number {
   const index = lines.findIndex((line, i) => i >= from && test(line));

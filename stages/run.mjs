@@ -1,7 +1,9 @@
-// Runs one stage: `node stages/run.mjs <stage>` loads stages/<stage>.ts through tsx.
+// Runs one stage: `node stages/run.mjs <stage>` runs build/<stage>.mjs, the stage's bundle that the `build`
+// stage writes (stages/build.mjs; `dvc repro` brings it up to date before any stage that runs it).
 // Plain JavaScript, loaded before any npm package, so that a checkout without its packages gets one line
-// naming the fix instead of Node's stack trace. Node finds tsx by walking up from this file, which also
-// reaches the repository's node_modules from the git-only copies that queued experiments run in.
+// naming the fix instead of Node's stack trace. Node finds the packages the bundle imports by walking up from
+// build/, which also reaches the repository's node_modules from the git-only copies that queued experiments
+// run in. To run a stage from its sources instead: `node --import tsx stages/<stage>.ts`.
 import { existsSync } from "node:fs";
 
 const stage = process.argv[2] ?? "";
@@ -27,11 +29,14 @@ async function importOrExplain(load) {
   }
 }
 
-const { register } = await importOrExplain(() => import("tsx/esm/api"));
-register();
-const entry = new URL(`./${stage}.ts`, import.meta.url);
-if (!existsSync(entry)) {
-  console.error(`poisonlab: no stage "${stage}": stages/${stage}.ts does not exist`);
+const bundle = new URL(`../build/${stage}.mjs`, import.meta.url);
+if (!existsSync(bundle)) {
+  const source = new URL(`./${stage}.ts`, import.meta.url);
+  console.error(
+    existsSync(source)
+      ? `poisonlab ${stage}: build/${stage}.mjs is missing: run \`dvc repro build\` (or \`node stages/build.mjs\`)`
+      : `poisonlab: no stage "${stage}": stages/${stage}.ts does not exist`,
+  );
   process.exit(2);
 }
-await importOrExplain(() => import(entry.href));
+await importOrExplain(() => import(bundle.href));

@@ -93,11 +93,19 @@ export async function trainForestInThreads(
   return { featureCount: matrix.columns.length, classCount: matrix.classCount, trees: trees as Tree[] };
 }
 
+/** The worker's bundle, beside the stage bundles in build/ (stages/build.mjs names it). */
+const WORKER_BUNDLE = "./forest-worker.mjs";
+
 /**
- * tsx's loader hooks do not reach worker threads in Node 20, so the worker is a one-line script that
- * loads forest-worker.ts through tsx's API; `node --import tsx` already put tsx within reach.
+ * In a stage bundle (build/<stage>.mjs, what dvc runs) the worker is the bundle the build stage wrote beside
+ * it, build/forest-worker.mjs. From source, tsx's loader hooks do not reach worker threads in Node 20, so the
+ * worker is a one-line script that loads forest-worker.ts through tsx's API; `node --import tsx` already put
+ * tsx within reach.
  */
 function startWorker(job: PoolJob): Worker {
+  if (!import.meta.url.endsWith(".ts")) {
+    return new Worker(new URL(WORKER_BUNDLE, import.meta.url), { workerData: job });
+  }
   const api = import.meta.resolve("tsx/esm/api");
   const script = new URL("./forest-worker.ts", import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`;

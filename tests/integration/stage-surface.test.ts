@@ -25,8 +25,10 @@ describe("the pipeline's surface", () => {
   let repo: TempRepo;
   before(() => {
     repo = createTempRepo();
-    repo.dvc("repro"); // the single run's data and model, which live in DVC's cache
+    repo.dvc("repro"); // the bundles, the single run's data and model, which live in DVC's cache
     assert.deepEqual(changedStages(repo), [], "the copy is up to date");
+    // Built in another folder, the bundles (and so every output) have the hashes dvc.lock committed.
+    assert.equal(repo.git("diff", "--stat", "dvc.lock"), "");
   });
   after(() => repo.remove());
 
@@ -74,15 +76,23 @@ describe("the pipeline's surface", () => {
     reset(repo);
   });
 
-  it("an edit to a report section re-runs the report only; one to the README block, the readme only", () => {
+  it("a comment-only edit rebuilds the bundles and re-runs nothing else: they come out byte-identical", () => {
     const section = "stages/core/report/degradation-section.ts";
     repo.write(section, `${repo.read(section)}// an edit\n`);
-    assert.deepEqual(changedStages(repo), ["report"]);
-    assert.deepEqual(stagesRun(repo.dvc("repro")), ["report"]);
+    assert.deepEqual(changedStages(repo), ["build"]);
+    assert.deepEqual(stagesRun(repo.dvc("repro")), ["build"]);
+    assert.deepEqual(changedStages(repo), []);
+    reset(repo);
+  });
+
+  it("a code edit to a report section re-runs the report only; one to the README block, the readme only", () => {
+    const section = "stages/core/report/degradation-section.ts";
+    repo.write(section, `${repo.read(section)}console.error("an edit");\n`);
+    assert.deepEqual(changedStages(repo), ["build"]);
+    assert.deepEqual(stagesRun(repo.dvc("repro")), ["build", "report"]);
     const block = "stages/core/report/readme-block.ts";
-    repo.write(block, `${repo.read(block)}// an edit\n`);
-    assert.deepEqual(changedStages(repo), ["readme"]);
-    assert.deepEqual(stagesRun(repo.dvc("repro")), ["readme"]);
+    repo.write(block, `${repo.read(block)}console.error("an edit");\n`);
+    assert.deepEqual(stagesRun(repo.dvc("repro")), ["build", "readme"]);
     reset(repo);
   });
 
@@ -92,7 +102,7 @@ describe("the pipeline's surface", () => {
       const result = repo.run("dvc", ["repro", "--force", "--single-item", "prepare"]);
       const output = result.stdout + result.stderr;
       assert.notEqual(result.status, 0);
-      assert.match(output, /^poisonlab prepare: npm packages are missing \(tsx\): run `npm ci`$/m);
+      assert.match(output, /^poisonlab prepare: npm packages are missing \([\w/-]+\): run `npm ci`$/m);
       assert.doesNotMatch(output, /ERR_MODULE_NOT_FOUND|^\s+at /m);
     } finally {
       symlinkSync(join(PROJECT_ROOT, "node_modules"), repo.path("node_modules"), "dir");

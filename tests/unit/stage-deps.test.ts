@@ -80,11 +80,13 @@ describe("importClosure", () => {
   });
 });
 
-describe("dvc.yaml deps against the import closures", () => {
+describe("dvc.yaml deps: the launcher, the stage's bundle and the bundles of the workers it starts", () => {
   const files = {
     "stages/x.ts": 'import { a } from "./core/a.ts";',
     "stages/core/a.ts": "export const a = 1;",
-    "stages/core/b.ts": "export const b = 2;",
+    "stages/y.ts": 'import { s } from "./shell/forest-pool.ts";',
+    "stages/shell/forest-pool.ts": 'new Worker(new URL("./forest-worker.ts", import.meta.url));',
+    "stages/shell/forest-worker.ts": "",
   };
   const dvcYaml = [
     "stages:",
@@ -96,37 +98,47 @@ describe("dvc.yaml deps against the import closures", () => {
     "      - data/in.csv   # the input",
     "    outs:",
     "      - out",
-    "  plain:",
-    "    cmd: echo no TypeScript",
+    "  y:",
+    "    cmd: node stages/run.mjs y",
+    "    deps:",
+    "      - stages/run.mjs",
+    "      - build/y.mjs",
+    "      - package-lock.json",
+    "  build:",
+    "    cmd: node stages/build.mjs",
+    "    deps:",
+    "      - stages",
     "",
   ].join("\n");
 
-  it("names each stage's missing and extra files, and a directory as extra", () => {
-    const [x, ...others] = stageDeps(parse(dvcYaml), readFrom(files));
-    assert.deepEqual(others, [], "a stage that runs no TypeScript is not checked");
-    assert.deepEqual(x?.missing, ["stages/run.mjs", "stages/core/a.ts", "package-lock.json"]);
-    assert.deepEqual(x?.extra, ["stages/core"]);
-    assert.deepEqual(x?.expected, [
-      "stages/run.mjs",
-      "stages/core/a.ts",
-      "stages/x.ts",
-      "package-lock.json",
-      "data/in.csv",
-    ]);
+  it("names each stage's missing and extra deps: sources are extra, the bundles missing", () => {
+    const [x, y, ...others] = stageDeps(parse(dvcYaml), readFrom(files));
+    assert.deepEqual(others, [], "a stage that runs no bundle (the build itself) is not checked");
+    assert.deepEqual(x?.missing, ["stages/run.mjs", "build/x.mjs", "package-lock.json"]);
+    assert.deepEqual(x?.extra, ["stages/x.ts", "stages/core"]);
+    assert.deepEqual(x?.expected, ["stages/run.mjs", "build/x.mjs", "package-lock.json", "data/in.csv"]);
+    assert.deepEqual(
+      y?.missing,
+      ["build/forest-worker.mjs"],
+      "a stage that may start a forest worker reads its bundle",
+    );
+    assert.deepEqual(y?.extra, []);
   });
 
   it("rewrites only the code deps, keeping the data deps, their comments and the rest", () => {
     const rewritten = rewriteDeps(dvcYaml, stageDeps(parse(dvcYaml), readFrom(files)));
     assert.equal(
       rewritten,
-      dvcYaml.replace(
-        "      - stages/x.ts\n      - stages/core\n",
-        "      - stages/run.mjs\n      - stages/core/a.ts\n      - stages/x.ts\n      - package-lock.json\n",
-      ),
+      dvcYaml
+        .replace(
+          "      - stages/x.ts\n      - stages/core\n",
+          "      - stages/run.mjs\n      - build/x.mjs\n      - package-lock.json\n",
+        )
+        .replace("      - build/y.mjs\n", "      - build/y.mjs\n      - build/forest-worker.mjs\n"),
     );
     assert.deepEqual(
       stageDeps(parse(rewritten), readFrom(files)).map(({ missing, extra }) => [...missing, ...extra]),
-      [[]],
+      [[], []],
     );
   });
 
