@@ -74,9 +74,9 @@ const WORKER_BUNDLES: Readonly<Record<string, string>> = {
 
 /**
  * For every stage of a parsed dvc.yaml whose command runs `node stages/run.mjs <name>`: the deps it should list
- * (the launcher, its bundle build/<name>.mjs, the bundle of each worker script in its import closure,
- * package-lock.json for the npm packages the bundles import, then its other deps as they are) and what is
- * missing or extra. The sources themselves are the build stage's deps, not the stage's. Other stages are left out.
+ * (the launcher, its bundle build/<name>.mjs and the bundle of each worker script in its import closure, then its
+ * other deps as they are) and what is missing or extra. The sources and package-lock.json (the npm packages a
+ * bundle holds) are the build stage's deps, not the stage's. Other stages are left out.
  */
 export function stageDeps(dvc: unknown, read: (path: string) => string | undefined): StageDeps[] {
   const stages = (dvc as { stages?: Record<string, { cmd?: unknown; deps?: unknown }> }).stages ?? {};
@@ -85,7 +85,7 @@ export function stageDeps(dvc: unknown, read: (path: string) => string | undefin
     if (entry === null) return [];
     const listed = Array.isArray(spec.deps) ? spec.deps.map(String) : [];
     const workers = importClosure(entry, read).flatMap((file) => WORKER_BUNDLES[file] ?? []);
-    const code = [LAUNCHER, `${BUILD_DIR}/${posix.basename(entry, ".ts")}.mjs`, ...workers, LOCKFILE];
+    const code = [LAUNCHER, `${BUILD_DIR}/${posix.basename(entry, ".ts")}.mjs`, ...workers];
     const listedCode = listed.filter(isCodeDep);
     const missing = code.filter((dep) => !listedCode.includes(dep));
     const extra = listedCode.filter((dep) => !code.includes(dep));
@@ -114,7 +114,7 @@ export function rewriteDeps(text: string, report: readonly StageDeps[]): string 
   return lines.join("\n");
 }
 
-/** A dep naming code: the lockfile, sources under stages/, or bundles under build/. */
+/** A dep naming code: the lockfile, sources under stages/, or bundles under build/ (so a stale one is reported). */
 const isCodeDep = (dep: string) =>
   dep === LOCKFILE || ["stages", BUILD_DIR].some((dir) => dep === dir || dep.startsWith(`${dir}/`));
 

@@ -1,5 +1,5 @@
 // npm run deps: the code deps each stage in dvc.yaml should list (the launcher, its bundle and the bundles of the
-// workers it starts, package-lock.json, then its data), and what is missing or extra now; exits 1 on a mismatch.
+// workers it starts, then its data), and what is missing or extra now; exits 1 on a mismatch.
 // `npm run deps -- --write` puts the expected code deps into dvc.yaml, keeping its other deps and comments.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";

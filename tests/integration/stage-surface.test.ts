@@ -1,7 +1,7 @@
 /**
  * What a person sees of the pipeline's surface under the real dvc CLI, in one throw-away git copy: a param
  * or code change re-runs only the stages that read it, `dvc exp run -S` changes one line of params.yaml,
- * `dvc metrics show` stays narrow, and missing npm packages give one line naming the fix.
+ * `dvc metrics show` stays narrow, and without npm packages the stages still run and the build names the fix.
  */
 import assert from "node:assert/strict";
 import { rmSync, symlinkSync } from "node:fs";
@@ -96,13 +96,15 @@ describe("the pipeline's surface", () => {
     reset(repo);
   });
 
-  it("without node_modules a stage fails with one line naming the fix, not a stack trace", () => {
+  it("without node_modules the stages still run from their bundles, and the build fails with one line naming the fix", () => {
     rmSync(repo.path("node_modules"));
     try {
-      const result = repo.run("dvc", ["repro", "--force", "--single-item", "prepare"]);
-      const output = result.stdout + result.stderr;
-      assert.notEqual(result.status, 0);
-      assert.match(output, /^poisonlab prepare: npm packages are missing \([\w/-]+\): run `npm ci`$/m);
+      const stage = repo.run("dvc", ["repro", "--force", "--single-item", "prepare"]);
+      assert.equal(stage.status, 0, stage.stdout + stage.stderr);
+      const build = repo.run("dvc", ["repro", "--force", "--single-item", "build"]);
+      const output = build.stdout + build.stderr;
+      assert.notEqual(build.status, 0);
+      assert.match(output, /^poisonlab build: npm packages are missing \(esbuild\): run `npm ci`$/m);
       assert.doesNotMatch(output, /ERR_MODULE_NOT_FOUND|^\s+at /m);
     } finally {
       symlinkSync(join(PROJECT_ROOT, "node_modules"), repo.path("node_modules"), "dir");

@@ -95,6 +95,7 @@ describe("dvc.yaml deps: the launcher, the stage's bundle and the bundles of the
     "    deps:",
     "      - stages/x.ts",
     "      - stages/core",
+    "      - package-lock.json",
     "      - data/in.csv   # the input",
     "    outs:",
     "      - out",
@@ -103,7 +104,6 @@ describe("dvc.yaml deps: the launcher, the stage's bundle and the bundles of the
     "    deps:",
     "      - stages/run.mjs",
     "      - build/y.mjs",
-    "      - package-lock.json",
     "  build:",
     "    cmd: node stages/build.mjs",
     "    deps:",
@@ -111,12 +111,12 @@ describe("dvc.yaml deps: the launcher, the stage's bundle and the bundles of the
     "",
   ].join("\n");
 
-  it("names each stage's missing and extra deps: sources are extra, the bundles missing", () => {
+  it("names each stage's missing and extra deps: sources and the lockfile are extra, the bundles missing", () => {
     const [x, y, ...others] = stageDeps(parse(dvcYaml), readFrom(files));
     assert.deepEqual(others, [], "a stage that runs no bundle (the build itself) is not checked");
-    assert.deepEqual(x?.missing, ["stages/run.mjs", "build/x.mjs", "package-lock.json"]);
-    assert.deepEqual(x?.extra, ["stages/x.ts", "stages/core"]);
-    assert.deepEqual(x?.expected, ["stages/run.mjs", "build/x.mjs", "package-lock.json", "data/in.csv"]);
+    assert.deepEqual(x?.missing, ["stages/run.mjs", "build/x.mjs"]);
+    assert.deepEqual(x?.extra, ["stages/x.ts", "stages/core", "package-lock.json"]);
+    assert.deepEqual(x?.expected, ["stages/run.mjs", "build/x.mjs", "data/in.csv"]);
     assert.deepEqual(
       y?.missing,
       ["build/forest-worker.mjs"],
@@ -131,8 +131,8 @@ describe("dvc.yaml deps: the launcher, the stage's bundle and the bundles of the
       rewritten,
       dvcYaml
         .replace(
-          "      - stages/x.ts\n      - stages/core\n",
-          "      - stages/run.mjs\n      - build/x.mjs\n      - package-lock.json\n",
+          "      - stages/x.ts\n      - stages/core\n      - package-lock.json\n",
+          "      - stages/run.mjs\n      - build/x.mjs\n",
         )
         .replace("      - build/y.mjs\n", "      - build/y.mjs\n      - build/forest-worker.mjs\n"),
     );
