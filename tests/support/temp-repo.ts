@@ -123,9 +123,14 @@ export class TempRepo {
     this.git(...GIT_IDENTITY, "commit", "-q", "-m", message);
   }
 
+  /** Stops DVC's queue workers and waits until no process works in the copy (an idle worker after a sweep). */
+  stopProcesses(): void {
+    stopProcessesIn(this);
+  }
+
   /** Stops DVC's queue workers and waits until no process works in the copy, then removes it. */
   remove(): void {
-    stopProcessesIn(this);
+    this.stopProcesses();
     removeFolder(this.dir);
   }
 }
