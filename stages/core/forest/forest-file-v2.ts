@@ -20,7 +20,7 @@ import type { Tree } from "./tree.ts";
  */
 export const FOREST_V2 = 2;
 
-// Any string here; fromBase64 accepts only canonical base64, which a regex would check far more slowly.
+// Any string here; fromBase64 accepts only whole base64, which a regex would check far more slowly.
 const base64 = z.string();
 const forestJson = z.object({
   format: z.literal("poisonlab-forest"),
@@ -237,10 +237,15 @@ function toBase64(values: UintColumn | Float64Array): string {
   return Buffer.from(ordered.buffer, ordered.byteOffset, ordered.byteLength).toString("base64");
 }
 
-/** The bytes of canonical base64 text (what toBase64 writes), else null: Node's decoder skips what is not base64. */
+/**
+ * The bytes of base64 text, else null. Node's decoder skips characters that are not base64, so the text is
+ * whole base64 exactly when its length is a multiple of 4 and it decodes to 3 bytes per 4 characters, less padding.
+ */
 function fromBase64(text: string): Uint8Array | null {
+  if (text.length % 4 !== 0) return null;
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const bytes = Buffer.from(text, "base64");
-  return bytes.toString("base64") === text ? bytes : null;
+  return bytes.length === (text.length / 4) * 3 - padding ? bytes : null;
 }
 
 /** Little-endian numbers of `width` bytes in machine order, as a typed array (a copy where alignment needs one). */
