@@ -2,8 +2,9 @@
  * npm run bench:engines: poisonlab-forest against ml-random-forest and scikit-learn, side by side in one
  * run, on identical CSV files (the pipeline's own prepare output: IRIS at n = 150, synthetic IRIS-like rows
  * above). Each measurement runs in a fresh process, so its peak memory is its own; fit times are medians.
- * Prints fit and predict time, peak memory, clean-test accuracy and the fit ratios to scikit-learn with
- * n_jobs=1 and n_jobs=-1. Not a test: the figures depend on the machine and on what else it is doing.
+ * Prints fit and predict time, the model's size, peak memory, clean-test accuracy, and the fit and predict
+ * ratios to scikit-learn with n_jobs=1 and n_jobs=-1. The model's size is the bytes of the model file as the
+ * train stage writes it (models/model.json), for scikit-learn those of its pickle, for reference. Not a test: the figures depend on the machine and on what else it is doing.
  *
  *   sh scripts/bench.sh [--sizes 150,1000,10000,100000,1000000] [--repeats 3] [--seeds 10] [--seeds-large 3]
  *                       [--trees 100] [--json out.json]
@@ -20,8 +21,16 @@ import { fileURLToPath } from "node:url";
 import { IRIS_CHOICE } from "../stages/core/data-source.ts";
 import { headerOf } from "../stages/core/dataset.ts";
 import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.ts";
+import { ForestFile } from "../stages/core/forest/forest-file.ts";
 import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
-import { loadModel, predictLabels, trainModel } from "../stages/core/model.ts";
+import {
+  loadModel,
+  type ModelFile,
+  modelFileText,
+  predictLabels,
+  trainModel,
+  wrapModel,
+} from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
 import { loadDataset } from "../stages/core/raw-table.ts";
 import { createRng, subSeed } from "../stages/core/rng.ts";
@@ -40,6 +49,8 @@ const ENGINES = [
   "scikit-learn n_jobs=-1",
 ] as const;
 type Engine = (typeof ENGINES)[number];
+/** Predict calls per measurement (median), here and in scripts/bench_sklearn.py. */
+const PREDICTS = 3;
 // Its fit time grows with the square of the rows (docs/background.md, "ml-random-forest's cost").
 const MLJS_MAX_ROWS = 1000;
 
@@ -47,10 +58,19 @@ const MLJS_MAX_ROWS = 1000;
 interface Measurement {
   fit_seconds: number[];
   predict_seconds: number;
+  /** Bytes of the model file (scikit-learn: of the pickled forest); absent in runs saved before it was measured. */
+  model_bytes?: number;
   accuracy: number;
   peak_mib: number;
   threads?: number;
 }
+
+/** IRIS's schema: the benchmark's data are IRIS or IRIS-like. */
+const IRIS_SCHEMA = loadDataset(
+  readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"),
+  "data/raw/iris.csv",
+  IRIS_CHOICE,
+).schema;
 
 if (process.argv[2] === "--one") {
   const [engine, train, test, seed, fits, trees] = process.argv.slice(3);
@@ -133,13 +153,6 @@ async function main(options: Options): Promise<void> {
     writeFileSync(options.json, `${JSON.stringify({ options, started, ended, results }, null, 1)}\n`);
 }
 
-/** IRIS's schema: the benchmark's data are IRIS or IRIS-like. */
-const IRIS_SCHEMA = loadDataset(
-  readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"),
-  "data/raw/iris.csv",
-  IRIS_CHOICE,
-).schema;
-
 /** The pipeline's prepare output for n rows: IRIS itself at 150, synthetic IRIS-like rows otherwise. */
 async function writeData(folder: string, size: number) {
   const iris = loadDataset(readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"), "data/raw/iris.csv", IRIS_CHOICE);
@@ -207,6 +220,7 @@ async function measureNodeEngine(
   const testColumns = [0, 1, 2, 3].map((f) => Float64Array.from(testRows, (row) => row.features[f] as number));
   const fitSeconds: number[] = [];
   let predict: () => number[] = () => [];
+  let modelBytes = 0;
   let threads = 1;
   for (let i = 0; i < fits; i++) {
     const start = performance.now();
@@ -218,7 +232,10 @@ async function measureNodeEngine(
           IRIS_SCHEMA,
         );
         fitSeconds.push((performance.now() - start) / 1000);
-        const classifier = loadModel(model, "in memory");
+        // Loaded from its file's text, as evaluate loads it (the in-memory forest holds objects, not JSON).
+        const text = [...modelFileText(model)].join("");
+        modelBytes = Buffer.byteLength(text);
+        const classifier = loadModel(JSON.parse(text), "in memory");
         predict = () =>
           predictLabels(
             classifier,
@@ -233,6 +250,7 @@ async function measureNodeEngine(
         const forest =
           threads === 1 ? trainForest(matrix, settings) : await trainForestInThreads(matrix, settings, threads);
         fitSeconds.push((performance.now() - start) / 1000);
+        modelBytes = fileBytes(wrapModel(params, IRIS_SCHEMA, new ForestFile(forest)));
         predict = () => forestProbabilities(forest, testColumns).map((shares) => shares.indexOf(Math.max(...shares)));
         break;
       }
@@ -245,16 +263,30 @@ async function measureNodeEngine(
       }
     }
   }
-  const start = performance.now();
-  const predicted = predict();
-  const predictSeconds = (performance.now() - start) / 1000;
+  // Predict is cheap beside fit: the median of PREDICTS calls, as bench_sklearn.py does.
+  let predicted: number[] = [];
+  const predictTimes: number[] = [];
+  for (let i = 0; i < PREDICTS; i++) {
+    const start = performance.now();
+    predicted = predict();
+    predictTimes.push((performance.now() - start) / 1000);
+  }
+  const predictSeconds = median(predictTimes);
   return {
     fit_seconds: fitSeconds,
     predict_seconds: predictSeconds,
+    model_bytes: modelBytes,
     accuracy: actual.filter((label, i) => label === predicted[i]).length / actual.length,
     peak_mib: process.resourceUsage().maxRSS / 1024,
     threads,
   };
+}
+
+/** Bytes of the model file the train stage would write. */
+function fileBytes(model: ModelFile): number {
+  let bytes = 0;
+  for (const chunk of modelFileText(model)) bytes += Buffer.byteLength(chunk);
+  return bytes;
 }
 
 function report(
@@ -264,8 +296,8 @@ function report(
   ended: { load: number[]; time: number },
 ): string {
   const lines = [
-    `| n (train / test rows) | engine | fit s | predict s | peak MiB | clean-test accuracy (seeds) | vs sklearn acc | fit / sklearn n_jobs=1 | fit / sklearn n_jobs=-1 |`,
-    `|---|---|---:|---:|---:|---|---:|---:|---:|`,
+    `| n (train / test rows) | engine | fit s | predict s | model bytes | peak MiB | clean-test accuracy (seeds) | vs sklearn acc | fit / sklearn n_jobs=1 | fit / sklearn n_jobs=-1 | predict / sklearn n_jobs=1 | predict / sklearn n_jobs=-1 |`,
+    `|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|`,
   ];
   for (const size of options.sizes) {
     const rows = results.filter((result) => result.size === size);
@@ -273,13 +305,19 @@ function report(
       const runs = rows.find((row) => row.engine === engine)?.runs ?? [];
       return runs.length === 0 ? Number.NaN : median(runs.map((run) => median(run.fit_seconds)));
     };
+    const predictOf = (engine: Engine) => {
+      const runs = rows.find((row) => row.engine === engine)?.runs ?? [];
+      return runs.length === 0 ? Number.NaN : median(runs.map((run) => run.predict_seconds));
+    };
     const sklearnAccuracy = mean(
       rows.find((row) => row.engine === "scikit-learn n_jobs=-1")?.runs.map((run) => run.accuracy) ?? [],
     );
     for (const { engine, runs, train, test } of rows) {
       const label = `${size.toLocaleString("en")} (${train} / ${test})`;
       if (runs.length === 0) {
-        lines.push(`| ${label} | ${engine} | skipped: fit time grows with rows², see docs/background.md | | | | | | |`);
+        lines.push(
+          `| ${label} | ${engine} | skipped: fit time grows with rows², see docs/background.md | | | | | | | | | |`,
+        );
         continue;
       }
       const accuracies = runs.map((run) => run.accuracy);
@@ -290,16 +328,18 @@ function report(
       };
       const name = names[engine] ?? engine;
       lines.push(
-        `| ${label} | ${name} | ${fitOf(engine).toFixed(3)} | ${median(runs.map((run) => run.predict_seconds)).toFixed(3)} | ${median(runs.map((run) => run.peak_mib)).toFixed(0)} | ` +
+        `| ${label} | ${name} | ${fitOf(engine).toFixed(3)} | ${predictOf(engine).toFixed(3)} | ${runs[0]?.model_bytes ?? ""} | ${median(runs.map((run) => run.peak_mib)).toFixed(0)} | ` +
           `${mean(accuracies).toFixed(4)} ± ${sd(accuracies).toFixed(4)} (${runs.length}) | ${signed(mean(accuracies) - sklearnAccuracy)} | ` +
-          `${(fitOf(engine) / fitOf("scikit-learn n_jobs=1")).toFixed(2)}x | ${(fitOf(engine) / fitOf("scikit-learn n_jobs=-1")).toFixed(2)}x |`,
+          `${(fitOf(engine) / fitOf("scikit-learn n_jobs=1")).toFixed(2)}x | ${(fitOf(engine) / fitOf("scikit-learn n_jobs=-1")).toFixed(2)}x | ` +
+          `${(predictOf(engine) / predictOf("scikit-learn n_jobs=1")).toFixed(2)}x | ${(predictOf(engine) / predictOf("scikit-learn n_jobs=-1")).toFixed(2)}x |`,
       );
     }
   }
   const minutes = ((ended.time - started.time) / 60_000).toFixed(1);
   lines.push(
     "",
-    `${options.trees} trees; fit: median over runs (runs at <= 1000 training rows take the median of 21 fits in one process, so JIT warm-up is excluded);`,
+    `${options.trees} trees; predict: the whole test file (probabilities, then labels), median of ${PREDICTS} calls in a run, then over runs; model bytes: the first run's;`,
+    `fit: median over runs (runs at <= 1000 training rows take the median of 21 fits in one process, so JIT warm-up is excluded);`,
     `accuracy: mean ± sd over seeds 1..N on the clean test file; vs sklearn acc: difference to scikit-learn's mean over its seeds.`,
     `${availableParallelism()} cores; load average ${started.load.map((l) => l.toFixed(2)).join(" ")} at the start, ${ended.load.map((l) => l.toFixed(2)).join(" ")} at the end; ${minutes} minutes.`,
   );

@@ -5,6 +5,8 @@
 # (prepare, poison, sanitize, train) under GNU time, then `dvc repro export` (the model as ONNX) apart.
 # Writes docs/measured-scale.md; the clone is removed.
 #   MEASURE_ROWS (default 1000000): rows of the generated table.
+#   MEASURE_KEEP_MODEL (default unset): an absolute path to copy models/model.json to before the clone goes, e.g. for
+#   npm run bench:model-format.
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -41,6 +43,9 @@ after="$(uptime | sed 's/.*load average: //')"
 field() { grep "$2" "$work/$1" | sed 's/.*: //'; }
 cpu() { awk "BEGIN { print $(field "$1" 'User time') + $(field "$1" 'System time') }"; }
 model_bytes="$(wc -c <models/model.json | tr -d ' ')"
+if [ -n "${MEASURE_KEEP_MODEL:-}" ]; then
+  cp models/model.json "$MEASURE_KEEP_MODEL"
+fi
 onnx_bytes="$(wc -c <models/model.onnx | tr -d ' ')"
 cd "$root"
 {

@@ -31,7 +31,7 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthet
     const model = JSON.parse(repo.read("models/model.json"));
     assert.equal(model.engine, "poisonlab-forest");
     assert.equal(model.forest.format, "poisonlab-forest");
-    assert.equal(model.forest.trees.length, 100);
+    assert.equal(model.forest.tree_count, 100);
     const metrics = JSON.parse(repo.read("metrics/evaluate.json"));
     assert.equal(metrics.test_rows, 999);
     // Synthetic classes overlap as IRIS's do; scikit-learn scores about 0.95 here.

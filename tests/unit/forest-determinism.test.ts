@@ -37,7 +37,7 @@ describe("poisonlab-forest determinism", () => {
 
   it("grows each tree from the seed and its index alone: fewer trees are a prefix of more", () => {
     const fewer = trainForest(matrix, { ...settings, trees: 5 });
-    assert.deepEqual(JSON.parse(text(fewer)).trees, JSON.parse(text(reference)).trees.slice(0, 5));
+    assert.deepEqual(fewer.trees, reference.trees.slice(0, 5));
   });
 
   it("gives the same forest on worker threads as in this thread, for any number of threads", async () => {

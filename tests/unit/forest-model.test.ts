@@ -31,8 +31,8 @@ describe("poisonlab-forest behind the model interface", () => {
     const file = JSON.parse(text);
     assert.equal(file.engine, "poisonlab-forest");
     assert.equal(file.forest.format, "poisonlab-forest");
-    assert.equal(file.forest.version, 1);
-    assert.equal(file.forest.trees.length, 15);
+    assert.equal(file.forest.version, 2);
+    assert.equal(file.forest.tree_count, 15);
   });
 
   it("gives probabilities that are vote shares of all trees, summing to 1", () => {
@@ -52,25 +52,25 @@ describe("poisonlab-forest behind the model interface", () => {
     );
   });
 
-  it("refuses a forest whose tree points back to an earlier split, naming the file and the tree", () => {
+  it("refuses a forest whose split count disagrees with its columns, naming the file", () => {
     const broken = JSON.parse(text);
-    broken.forest.trees[2].left[0] = 0;
+    broken.forest.left = broken.forest.left.slice(0, -4);
     assert.throws(
       () => loadModel(broken, "models/model.json"),
       (error: unknown) => {
         assert.ok(error instanceof StageError);
-        assert.match(error.message, /^models\/model\.json: forest tree 2: split 0 has an invalid child 0/);
+        assert.match(error.message, /^models\/model\.json: poisonlab-forest v2: left holds \d+ bytes, not \d+/);
         return true;
       },
     );
   });
 
-  it("refuses a forest of another format version, naming the file", () => {
+  it("refuses a forest of a format version it does not read, naming the file, the version and the fix", () => {
     const other = JSON.parse(text);
-    other.forest.version = 2;
+    other.forest.version = 3;
     assert.throws(
       () => loadModel(other, "models/model.json"),
-      /^StageError: models\/model\.json: not a poisonlab-forest v1 forest/,
+      /^StageError: models\/model\.json: poisonlab-forest version 3 is not one this poisonlab reads \(1, 2\); re-train with `dvc repro train`/,
     );
   });
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { StageError } from "../../stages/core/errors.ts";
+import { parseForestFile } from "../../stages/core/forest/forest-file.ts";
+import { forestV1Json } from "../../stages/core/forest/forest-file-v1.ts";
 import { leafReference, type Tree } from "../../stages/core/forest/tree.ts";
 import { type ModelFile, modelFileText, parseModelFile, trainModel } from "../../stages/core/model.ts";
 import { forestOnnxModel } from "../../stages/core/onnx/forest-graph.ts";
@@ -186,6 +188,18 @@ describe("the ONNX graph of a model file", () => {
     const second = concatChunks(encodeModel(forestOnnxModel(modelFile(model), "model.json")));
     assert.ok(first.length > 1000);
     assert.deepEqual(second, first);
+  });
+
+  it("gives the same bytes from the forest file version 1 (as written before version 2) as from version 2", () => {
+    const deep = modelFile(trainModel(IRIS.rows, { ...params, max_depth: null, n_estimators: 20 }, IRIS_SCHEMA));
+    const forest = parseForestFile(deep.forest, "model.json");
+    const v1 = modelFile({ ...deep, forest: forestV1Json(forest) });
+    assert.equal((v1.forest as { version: number }).version, 1);
+    assert.equal((deep.forest as { version: number }).version, 2);
+    assert.deepEqual(
+      concatChunks(encodeModel(forestOnnxModel(v1, "model.json"))),
+      concatChunks(encodeModel(forestOnnxModel(deep, "model.json"))),
+    );
   });
 
   it("refuses a feature column named like an output, naming it", () => {

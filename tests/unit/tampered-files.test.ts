@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { StageError } from "../../stages/core/errors.ts";
+import { parseForestFile } from "../../stages/core/forest/forest-file.ts";
+import { forestV1Json } from "../../stages/core/forest/forest-file-v1.ts";
 import { MAX_TREE_DEPTH } from "../../stages/core/forest-mljs-file.ts";
 import { type ManifestFile, parseCheckedManifest } from "../../stages/core/manifest-file.ts";
 import { loadModel, modelFileText, trainModel } from "../../stages/core/model.ts";
@@ -142,6 +144,18 @@ describe("tampered ml-random-forest model", () => {
   ]);
 });
 
+/** Sets byte `index` (from the end when negative) of a v2 forest's base64 column. */
+function setByte(forest: Json, name: string, index: number, value: number): void {
+  const bytes = Buffer.from(forest[name], "base64");
+  bytes[index < 0 ? bytes.length + index : index] = value;
+  forest[name] = bytes.toString("base64");
+}
+
+/** Drops the first `count` bytes of a v2 forest's base64 column. */
+function dropBytes(forest: Json, name: string, count: number): void {
+  forest[name] = Buffer.from(forest[name], "base64").subarray(count).toString("base64");
+}
+
 describe("tampered poisonlab-forest model", () => {
   checkTampers("poisonlab-forest", [
     [
@@ -150,6 +164,68 @@ describe("tampered poisonlab-forest model", () => {
       /class_count 1000000000, but the model has 4 features and 3 classes/,
     ],
     ["a wrong feature_count", (file) => (file.forest.feature_count = 2), /feature_count 2 and class_count 3/],
+    ["an unknown version", (file) => (file.forest.version = 7), /poisonlab-forest version 7 is not one this/],
+    [
+      "a column cut short",
+      (file) => (file.forest.threshold = file.forest.threshold.slice(0, -8)),
+      /threshold is not base64|threshold holds/,
+    ],
+    [
+      "a column that is not base64",
+      (file) => (file.forest.feature = `${file.forest.feature.slice(0, -4)}$$$$`),
+      /feature is not base64/,
+    ],
+    [
+      "a column of the wrong length",
+      (file) => dropBytes(file.forest, "right", 1),
+      /right holds \d+ bytes, not \d+ \(1 for each of \d+\)/,
+    ],
+    ["one tree fewer than tree_count", (file) => dropBytes(file.forest, "splits", 4), /splits holds 12 bytes, not 16/],
+    ["a tree of no splits", (file) => setByte(file.forest, "splits", 0, 0), /tree 0 has no splits/],
+    ["a feature out of range", (file) => setByte(file.forest, "feature", 0, 6), /tree 0: split 0 uses feature 6 of 4/],
+    [
+      "a threshold index past its table",
+      (file) => setByte(file.forest, "threshold", 0, 255),
+      /tree 0: split 0 uses threshold 255 of feature \d+'s \d+/,
+    ],
+    [
+      "a leaf for a fourth class",
+      (file) => setByte(file.forest, "right", 0, 4),
+      /tree 0: split 0 has a leaf of class 3 of 3/,
+    ],
+    [
+      "a split announced but missing (the last split's left child a split)",
+      (file) => setByte(file.forest, "left", -1, 0),
+      /tree 3: split \d+'s left child is a split, but the tree has no more splits/,
+    ],
+    [
+      "a split that is no split's child (the root's children both leaves)",
+      (file) => {
+        setByte(file.forest, "left", 0, 1);
+        setByte(file.forest, "right", 0, 1);
+      },
+      /tree 0: split 1 is no split's child/,
+    ],
+    [
+      "a threshold table for a missing feature",
+      (file) => file.forest.thresholds.pop(),
+      /3 threshold tables for 4 features/,
+    ],
+  ]);
+});
+
+describe("tampered poisonlab-forest v1 model (as written before version 2)", () => {
+  const v1 = (file: Json): Json => {
+    const forest = parseForestFile(file.forest, SOURCE);
+    return { ...file, forest: forestV1Json(forest) };
+  };
+  const pristine = v1(modelJson("poisonlab-forest"));
+  it("loads the untampered file, with the predictions of the same forest in version 2", () => {
+    const features = iris.map((row) => row.features);
+    const current = loadModel(modelJson("poisonlab-forest"), SOURCE).probabilities(features);
+    assert.deepEqual(loadModel(structuredClone(pristine), SOURCE).probabilities(features), current);
+  });
+  const tampers: Tamper[] = [
     [
       "a child pointing back (a loop)",
       (file) => (file.forest.trees[0].left[0] = 0),
@@ -162,7 +238,14 @@ describe("tampered poisonlab-forest model", () => {
     ],
     ["arrays of different lengths", (file) => file.forest.trees[2].threshold.pop(), /tree 2: feature, threshold/],
     ["a feature out of range", (file) => (file.forest.trees[3].feature[0] = 6), /tree 3: split 0 uses feature 6 of 4/],
-  ]);
+  ];
+  for (const [name, tamper, pattern] of tampers) {
+    it(`refuses ${name}`, () => {
+      const file = structuredClone(pristine);
+      tamper(file);
+      assertRefused(() => loadModel(file, SOURCE), SOURCE, pattern);
+    });
+  }
 });
 
 describe("tampered manifest", () => {

@@ -1,136 +1,74 @@
 import { z } from "zod";
 import { StageError } from "../errors.ts";
+import { FOREST_V1, parseForestV1 } from "./forest-file-v1.ts";
+import { FOREST_V2, forestV2Json, parseForestV2 } from "./forest-file-v2.ts";
 import type { Forest } from "./train-forest.ts";
-import type { Tree } from "./tree.ts";
 
 /**
- * The poisonlab-forest JSON format, version 1: what sits in the model file's `forest` field.
- *   { "format": "poisonlab-forest", "version": 1, "feature_count": 4, "class_count": 3,
- *     "trees": [ { "feature": [...], "threshold": [...], "left": [...], "right": [...] }, ... ] }
- * Each tree lists its split nodes in pre-order, as described on the Tree type: a child reference >= 0 is a
- * later split of the same tree, a negative one a leaf voting for class (-reference - 1).
+ * What sits in a poisonlab-forest model file's `forest` field: "poisonlab-forest" JSON of a version this
+ * code reads. It writes version 2, compact columns (forest-file-v2.ts); it still reads version 1, JSON number
+ * arrays (forest-file-v1.ts), so models trained before version 2 still evaluate and export. The same forest
+ * gives the same Forest, and so the same predictions and ONNX file, from either version.
  */
 export const FOREST_FORMAT = "poisonlab-forest";
-export const FOREST_VERSION = 1;
+export const FOREST_VERSION = FOREST_V2;
 
-// The trees' arrays are checked by hand below, in one pass that also fills the typed arrays: a forest on a
-// million noisy rows has millions of nodes, and zod would copy and check every number several times over.
-const anArray = z.custom<unknown[]>((value) => Array.isArray(value), "expected an array");
-const forestJson = z.object({
+/** Each version's reader; a file's version picks one, and a version missing here is refused by name. */
+const READERS: Record<number, (value: unknown, source: string) => Forest> = {
+  [FOREST_V1]: parseForestV1,
+  [FOREST_V2]: parseForestV2,
+};
+
+const forestHeader = z.object({
   format: z.literal(FOREST_FORMAT),
-  version: z.literal(FOREST_VERSION),
-  feature_count: z.int().min(1),
-  class_count: z.int().min(1),
-  trees: z.array(z.object({ feature: anArray, threshold: anArray, left: anArray, right: anArray })).min(1),
+  version: z.int(),
+  feature_count: z.int(),
+  class_count: z.int(),
 });
-type TreeJson = z.infer<typeof forestJson>["trees"][number];
 
-/** A trained forest as it goes into a model file: JSON.stringify works, and so does writing it tree by tree. */
+/** A trained forest as it goes into a model file: JSON.stringify works, and so does writing it column by column. */
 export class ForestFile {
   constructor(readonly forest: Forest) {}
 
   toJSON() {
-    const { featureCount, classCount, trees } = this.forest;
-    return { ...header(featureCount, classCount), trees: trees.map(treeToJson) };
+    return forestV2Json(this.forest);
   }
 
-  /** The same text as JSON.stringify(this), in pieces: a forest of millions of nodes never becomes one string. */
+  /** The same text as JSON.stringify(this), in pieces: one per column, never the whole forest as one string. */
   *jsonChunks(): Generator<string> {
-    const { featureCount, classCount, trees } = this.forest;
-    yield `${JSON.stringify(header(featureCount, classCount)).slice(0, -1)},"trees":[`;
-    for (let i = 0; i < trees.length; i++) yield `${i === 0 ? "" : ","}${JSON.stringify(treeToJson(trees[i] as Tree))}`;
-    yield "]}";
+    const entries = Object.entries(this.toJSON());
+    for (let i = 0; i < entries.length; i++) {
+      const [key, value] = entries[i] as [string, unknown];
+      yield `${i === 0 ? "{" : ","}${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    }
+    yield "}";
   }
-}
-
-function header(featureCount: number, classCount: number) {
-  return { format: FOREST_FORMAT, version: FOREST_VERSION, feature_count: featureCount, class_count: classCount };
-}
-
-function treeToJson(tree: Tree) {
-  return {
-    feature: Array.from(tree.feature),
-    threshold: Array.from(tree.threshold),
-    left: Array.from(tree.left),
-    right: Array.from(tree.right),
-  };
 }
 
 /**
- * Reads the `forest` field of a model file. Besides the shape, checks what would otherwise make
- * prediction loop or read out of bounds: features and classes in range, children pointing forward.
+ * Reads the `forest` field of a model file, of any version this code reads, after checking its counts
+ * against the model's (`expected`): they size every prediction's arrays, so they are never taken on trust.
  */
 export function parseForestFile(
   value: unknown,
   source: string,
   expected?: { featureCount: number; classCount: number },
 ): Forest {
-  const parsed = forestJson.safeParse(value);
-  if (!parsed.success) {
+  const header = forestHeader.safeParse(value);
+  if (!header.success) {
+    throw new StageError(`${source}: not a ${FOREST_FORMAT} forest:\n${z.prettifyError(header.error)}`);
+  }
+  const { version, feature_count: featureCount, class_count: classCount } = header.data;
+  const read = READERS[version];
+  if (read === undefined) {
     throw new StageError(
-      `${source}: not a ${FOREST_FORMAT} v${FOREST_VERSION} forest:\n${z.prettifyError(parsed.error)}`,
+      `${source}: ${FOREST_FORMAT} version ${version} is not one this poisonlab reads (${Object.keys(READERS).join(", ")}); re-train with \`dvc repro train\``,
     );
   }
-  const { feature_count: featureCount, class_count: classCount } = parsed.data;
-  // The counts size every prediction's arrays: they must be the model's, never a number taken on trust.
   if (expected !== undefined && (featureCount !== expected.featureCount || classCount !== expected.classCount)) {
     throw new StageError(
       `${source}: the forest has feature_count ${featureCount} and class_count ${classCount}, but the model has ${expected.featureCount} features and ${expected.classCount} classes`,
     );
   }
-  const trees = parsed.data.trees.map((json, index) => {
-    const tree = typedTree(json);
-    const problem =
-      tree === null
-        ? "feature, threshold, left and right must be number arrays of one length"
-        : treeProblem(tree, featureCount, classCount);
-    if (problem !== null) throw new StageError(`${source}: forest tree ${index}: ${problem}`);
-    return tree as Tree;
-  });
-  return { featureCount, classCount, trees };
-}
-
-/** The tree in typed arrays, or null when a field holds something other than numbers of the right kind. */
-function typedTree(json: TreeJson): Tree | null {
-  const size = json.feature.length;
-  if (size === 0 || json.threshold.length !== size || json.left.length !== size || json.right.length !== size)
-    return null;
-  const tree: Tree = {
-    feature: new Uint16Array(size),
-    threshold: new Float64Array(size),
-    left: new Int32Array(size),
-    right: new Int32Array(size),
-  };
-  for (let node = 0; node < size; node++) {
-    const [feature, threshold, left, right] = [
-      json.feature[node],
-      json.threshold[node],
-      json.left[node],
-      json.right[node],
-    ];
-    if (!isIndex(feature) || typeof threshold !== "number" || !Number.isInteger(left) || !Number.isInteger(right))
-      return null;
-    tree.feature[node] = feature;
-    tree.threshold[node] = threshold;
-    tree.left[node] = left as number;
-    tree.right[node] = right as number;
-  }
-  return tree;
-}
-
-function isIndex(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) < 65536;
-}
-
-/** What would make prediction loop or read out of bounds: features and classes out of range, children pointing back. */
-function treeProblem(tree: Tree, featureCount: number, classCount: number): string | null {
-  for (let node = 0; node < tree.feature.length; node++) {
-    if ((tree.feature[node] as number) >= featureCount)
-      return `split ${node} uses feature ${tree.feature[node]} of ${featureCount}`;
-    for (const child of [tree.left[node] as number, tree.right[node] as number]) {
-      if (child < -classCount || (child >= 0 && (child <= node || child >= tree.feature.length)))
-        return `split ${node} has an invalid child ${child}`;
-    }
-  }
-  return null;
+  return read(value, source);
 }

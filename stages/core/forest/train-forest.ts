@@ -4,7 +4,7 @@ import { createFastRng } from "./fast-rng.ts";
 import { type ForestColumns, type GrowSettings, growTree } from "./grow-tree.ts";
 import type { FeatureMatrix } from "./matrix.ts";
 import { sortColumns } from "./presort.ts";
-import type { Tree } from "./tree.ts";
+import { packTree, type Tree } from "./tree.ts";
 
 export interface ForestSettings extends GrowSettings {
   trees: number;
@@ -47,9 +47,9 @@ export function forestColumns(matrix: FeatureMatrix, settings: ForestSettings): 
 }
 
 /**
- * Class probabilities of each row: the share of trees voting for each class. Each tree is first packed
- * into one Float64Array (threshold, feature, left, right per split) and the rows into one row-major array,
- * so a step down a tree touches one cache line: 1.5x faster on deep trees than the tree's four arrays.
+ * Class probabilities of each row: the share of trees voting for each class. Trees are walked one at a time
+ * over all rows, each first laid out as PackedTree nodes and the rows as one row-major array, so a step
+ * down a tree reads one 16-byte node and, when it goes left, the node right after it.
  */
 export function forestProbabilities(forest: Forest, columns: readonly Float64Array[]): number[][] {
   const features = columns.length;
@@ -57,43 +57,28 @@ export function forestProbabilities(forest: Forest, columns: readonly Float64Arr
   const classes = forest.classCount;
   const rows = new Float64Array(rowCount * features);
   columns.forEach((column, f) => {
-    column.forEach((value, row) => {
-      rows[row * features + f] = value;
-    });
+    for (let row = 0; row < rowCount; row++) rows[row * features + f] = column[row] as number;
   });
   const votes = new Uint32Array(rowCount * classes);
   for (const tree of forest.trees) {
-    const nodes = packTree(tree);
+    const { threshold, links } = packTree(tree);
+    const rootFeature = links[2] as number;
     for (let row = 0; row < rowCount; row++) {
       const base = row * features;
       let node = 0;
-      for (;;) {
-        const at = 4 * node;
-        const next =
-          (rows[base + (nodes[at + 1] as number)] as number) <= (nodes[at] as number)
-            ? (nodes[at + 2] as number)
-            : (nodes[at + 3] as number);
-        if (next < 0) {
-          const slot = row * classes - next - 1;
-          votes[slot] = (votes[slot] as number) + 1;
-          break;
-        }
-        node = next;
+      let feature = rootFeature;
+      while (feature >= 0) {
+        node =
+          (rows[base + feature] as number) <= (threshold[2 * node] as number)
+            ? node + 1
+            : (links[4 * node + 3] as number);
+        feature = links[4 * node + 2] as number;
       }
+      const slot = row * classes + (links[4 * node + 3] as number);
+      votes[slot] = (votes[slot] as number) + 1;
     }
   }
   return Array.from({ length: rowCount }, (_, row) =>
     Array.from({ length: classes }, (_, label) => (votes[row * classes + label] as number) / forest.trees.length),
   );
-}
-
-function packTree(tree: Tree): Float64Array {
-  const nodes = new Float64Array(tree.feature.length * 4);
-  for (let i = 0; i < tree.feature.length; i++) {
-    nodes[4 * i] = tree.threshold[i] as number;
-    nodes[4 * i + 1] = tree.feature[i] as number;
-    nodes[4 * i + 2] = tree.left[i] as number;
-    nodes[4 * i + 3] = tree.right[i] as number;
-  }
-  return nodes;
 }

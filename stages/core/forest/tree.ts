@@ -70,3 +70,47 @@ export class TreeBuilder {
     this.right = right;
   }
 }
+
+/**
+ * A tree laid out for prediction: splits and leaves alike as nodes in pre-order, so a split's left child is
+ * the node right after it, 16 bytes a node in one buffer: node i's threshold is threshold[2i]; links[4i + 2]
+ * is its feature, or -1 for a leaf; links[4i + 3] is its right child, or a leaf's class. A step down the
+ * tree reads one node, and going left, often the same cache line.
+ */
+export interface PackedTree {
+  threshold: Float64Array;
+  links: Int32Array;
+}
+
+export function packTree(tree: Tree): PackedTree {
+  const capacity = 2 * tree.feature.length + 1; // n splits have at most n + 1 leaves
+  const buffer = new ArrayBuffer(16 * capacity);
+  const threshold = new Float64Array(buffer);
+  const links = new Int32Array(buffer);
+  // References still to lay out (a stack), each with the node whose right child it is (-1: a left child).
+  const pending = new Int32Array(capacity);
+  const rightOf = new Int32Array(capacity);
+  pending[0] = 0;
+  rightOf[0] = -1;
+  let size = 1;
+  let next = 0;
+  while (size > 0) {
+    size--;
+    const reference = pending[size] as number;
+    const parent = rightOf[size] as number;
+    const node = next++;
+    if (parent >= 0) links[4 * parent + 3] = node;
+    if (reference < 0) {
+      links[4 * node + 2] = -1;
+      links[4 * node + 3] = -reference - 1;
+      continue;
+    }
+    threshold[2 * node] = tree.threshold[reference] as number;
+    links[4 * node + 2] = tree.feature[reference] as number;
+    pending[size] = tree.right[reference] as number;
+    rightOf[size++] = node;
+    pending[size] = tree.left[reference] as number; // on top: laid out next, right after its parent
+    rightOf[size++] = -1;
+  }
+  return { threshold: threshold.subarray(0, 2 * next), links: links.subarray(0, 4 * next) };
+}
