@@ -18,7 +18,8 @@ const OUT_DIR = "build";
 let esbuild;
 try {
   esbuild = await import("esbuild");
-} catch {
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
   console.error("poisonlab build: npm packages are missing (esbuild): run `npm ci`");
   process.exit(1);
 }
