@@ -18,8 +18,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { IRIS_CHOICE } from "../stages/core/data-source.ts";
-import { headerOf } from "../stages/core/dataset.ts";
 import { forestSettings, threadsWorthUsing } from "../stages/core/forest/engine.ts";
 import { ForestFile } from "../stages/core/forest/forest-file.ts";
 import { forestProbabilities, trainForest } from "../stages/core/forest/train-forest.ts";
@@ -32,12 +30,9 @@ import {
   wrapModel,
 } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
-import { loadDataset } from "../stages/core/raw-table.ts";
-import { createRng, subSeed } from "../stages/core/rng.ts";
-import { stratifiedSplit } from "../stages/core/split.ts";
-import { splitTables, syntheticTables } from "../stages/core/synthetic.ts";
-import { readMatrix, readTable, taggedRecords, writeTables } from "../stages/shell/csv-stream.ts";
+import { readMatrix, readTable } from "../stages/shell/csv-stream.ts";
 import { trainForestInThreads } from "../stages/shell/forest-pool.ts";
+import { IRIS, writeBenchData } from "./bench-data.ts";
 import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -65,12 +60,7 @@ interface Measurement {
   threads?: number;
 }
 
-/** IRIS's schema: the benchmark's data are IRIS or IRIS-like. */
-const IRIS_SCHEMA = loadDataset(
-  readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"),
-  "data/raw/iris.csv",
-  IRIS_CHOICE,
-).schema;
+const IRIS_SCHEMA = IRIS.schema;
 
 if (process.argv[2] === "--one") {
   const [engine, train, test, seed, fits, trees] = process.argv.slice(3);
@@ -122,7 +112,7 @@ async function main(options: Options): Promise<void> {
   const results: Array<{ size: number; train: number; test: number; engine: Engine; runs: Measurement[] }> = [];
   try {
     for (const size of options.sizes) {
-      const { train, test, trainRows, testRows } = await writeData(folder, size);
+      const { train, test, trainRows, testRows } = await writeBenchData(folder, size);
       // Accuracy needs many seeds, timing a few repeats: the fastest configurations run every seed.
       const seeds = trainRows >= 500_000 ? options.seedsLarge : options.seeds;
       const runsOf = (engine: Engine) =>
@@ -151,19 +141,6 @@ async function main(options: Options): Promise<void> {
   console.log(report(results, options, started, ended));
   if (options.json !== null)
     writeFileSync(options.json, `${JSON.stringify({ options, started, ended, results }, null, 1)}\n`);
-}
-
-/** The pipeline's prepare output for n rows: IRIS itself at 150, synthetic IRIS-like rows otherwise. */
-async function writeData(folder: string, size: number) {
-  const iris = loadDataset(readFileSync(join(ROOT, "data/raw/iris.csv"), "utf8"), "data/raw/iris.csv", IRIS_CHOICE);
-  const tables =
-    size === 150
-      ? splitTables(stratifiedSplit(iris.rows, 0.2, createRng(42)))
-      : syntheticTables(iris, size, 0.2, createRng(subSeed(42, "synthetic")), createRng(42));
-  const train = join(folder, `train-${size}.csv`);
-  const test = join(folder, `test-${size}.csv`);
-  await writeTables([train, test], headerOf(iris.schema), taggedRecords(iris.schema, tables.rows));
-  return { train, test, trainRows: tables.sizes[0], testRows: tables.sizes[1] };
 }
 
 function measure(engine: Engine, train: string, test: string, seed: number, fits: number, trees: number): Measurement {
