@@ -46,13 +46,6 @@ const REQUESTS: Record<Engine, { process: "node" | "python"; line: string }> = {
   "scikit-learn n_jobs=-1": { process: "python", line: "predict -1" },
 };
 
-if (process.argv[2] === "--serve") {
-  const [train, test, model] = process.argv.slice(3);
-  await serve(train ?? "", test ?? "", model ?? "");
-} else {
-  await main();
-}
-
 async function main(): Promise<void> {
   const repeats = Number(process.env.BENCH_REPEATS ?? 7);
   if (!Number.isInteger(repeats) || repeats < 1)
@@ -281,4 +274,12 @@ function writeDoc(repeats: number, lines: string[]): void {
   ].join("\n");
   writeFileSync(join(ROOT, DOC), text);
   console.log(`wrote ${DOC}`);
+}
+
+// Last: the class above must be initialised before main uses it.
+if (process.argv[2] === "--serve") {
+  const [train, test, model] = process.argv.slice(3);
+  await serve(train ?? "", test ?? "", model ?? "");
+} else {
+  await main();
 }
