@@ -267,7 +267,7 @@ function writeDoc(repeats: number, lines: string[]): void {
     "",
     `One untimed call of each first, then ${repeats} round${repeats === 1 ? "" : "s"}, the order reversed every other round. Checked`,
     "outside the timed region, on every call: poisonlab-forest's labels equal a plain walk of every tree of the",
-    "model file (majority vote, ties to the lower class), and scikit-learn labels alike at n_jobs=1 and -1.",
+    "model file (majority vote, ties to the lower class); scikit-learn's labels are the same on every call.",
     "",
     ...lines,
     "",
