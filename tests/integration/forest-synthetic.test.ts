@@ -56,6 +56,10 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthet
     assert.match(one.stdout, /500 trees on 4001 rows -> /);
     assert.match(two.stdout, /500 trees on 4001 rows \(2 threads\) -> /);
     assert.ok(one.model === two.model, "identical model files");
+    // What dvc runs: the stage's bundle, whose worker is the bundle build/forest-worker.mjs, not the TypeScript.
+    const bundled = repo.ok("node", ["stages/run.mjs", "train"], { env: { POISONLAB_THREADS: "2" } });
+    assert.match(bundled.stdout, /500 trees on 4001 rows \(2 threads\) -> /);
+    assert.ok(repo.read("models/model.json") === one.model, "the bundled stage writes the same model file");
   });
 
   it("trains with histogram splits (train.max_bins), the same model file on one thread and on two", () => {
