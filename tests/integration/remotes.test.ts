@@ -209,7 +209,8 @@ describe("rolling back to a known-good data version", () => {
 
   it("dvc repro --force then reproduces the clean metrics byte for byte", () => {
     const forced = repo.dvc("repro", "--force", "evaluate");
-    assert.deepEqual(stagesRun(forced), SINGLE_RUN);
+    // --force reaches every stage upstream, the build too (whose bundles come out byte-identical).
+    assert.deepEqual(stagesRun(forced), ["build", ...SINGLE_RUN]);
     assert.deepEqual(bytesOf(repo, OUTPUTS), clean);
   });
 });
