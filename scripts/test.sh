@@ -17,6 +17,7 @@ if [ ! -x /usr/bin/chromium ]; then
     tail -n 30 "$log" >&2
     poisonlab_fail "apt-get could not install chromium (full log: $log)"
   fi
+  rm -f "$log" # kept only when the install failed, for the message above
 fi
 tsc --noEmit
 biome check .

@@ -34,10 +34,11 @@ function entryPoints() {
   return entries;
 }
 
+const entries = entryPoints();
 try {
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: entryPoints(),
+    entryPoints: entries,
     outdir: OUT_DIR,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -52,7 +53,7 @@ try {
     logLevel: "silent",
   });
   for (const warning of result.warnings) console.error(`poisonlab build: warning: ${warning.text}`);
-  console.log(`build: ${Object.keys(entryPoints()).length} bundles -> ${OUT_DIR}/`);
+  console.log(`build: ${Object.keys(entries).length} bundles -> ${OUT_DIR}/`);
 } catch (error) {
   // esbuild's error lists each problem with its file and line.
   const problems = error.errors ?? [];

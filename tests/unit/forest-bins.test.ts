@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { binEdges, binMatrix } from "../../stages/core/forest/bins.ts";
 import { ForestFile } from "../../stages/core/forest/forest-file.ts";
+import { lowerBound } from "../../stages/core/forest/lower-bound.ts";
 import { type FeatureMatrix, matrixFromRows } from "../../stages/core/forest/matrix.ts";
 import { type Forest, type ForestSettings, trainForest } from "../../stages/core/forest/train-forest.ts";
 import { trainModel } from "../../stages/core/model.ts";
@@ -185,5 +186,22 @@ describe("train.max_bins", () => {
     assert.equal("max_bins" in exact.params, false);
     const binned = trainModel(rows, parse({ ...base, max_bins: 16 }) as TrainParams, schema);
     assert.equal(binned.params.max_bins, 16);
+  });
+});
+
+describe("lowerBound", () => {
+  it("is the first index whose value is not below the one sought, the last when all are below", () => {
+    const sorted = Float64Array.of(-1, 0.5, 0.5, 2, 7);
+    const cases: Array<[number, number]> = [
+      [-5, 0],
+      [-1, 0],
+      [0, 1],
+      [0.5, 1],
+      [1, 3],
+      [7, 4],
+      [99, 4],
+    ];
+    for (const [value, index] of cases) assert.equal(lowerBound(sorted, value), index, `value ${value}`);
+    assert.equal(lowerBound(Float64Array.of(3), 1), 0);
   });
 });

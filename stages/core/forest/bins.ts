@@ -1,3 +1,4 @@
+import { lowerBound } from "./lower-bound.ts";
 import type { FeatureMatrix } from "./matrix.ts";
 
 /**
@@ -30,7 +31,7 @@ export function binMatrix(matrix: FeatureMatrix, maxBins: number): BinnedMatrix 
     lower.push(edges.lower);
     upper.push(edges.upper);
     for (let row = 0; row < column.length; row++)
-      bins[row * stride + feature] = binOf(column[row] as number, edges.upper);
+      bins[row * stride + feature] = lowerBound(edges.upper, column[row] as number);
   });
   return { featureCount, stride, bins, lower, upper };
 }
@@ -66,16 +67,4 @@ export function binEdges(values: Float64Array, maxBins: number): { lower: Float6
     while (position < n && (sorted[position] as number) <= top) position++;
   });
   return { lower, upper: Float64Array.from(upper) };
-}
-
-/** The first bin whose upper bound is not below `value` (binary search). */
-function binOf(value: number, upper: Float64Array): number {
-  let low = 0;
-  let high = upper.length - 1;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((upper[middle] as number) < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { StageError } from "../errors.ts";
+import { lowerBound } from "./lower-bound.ts";
 import type { Forest } from "./train-forest.ts";
 import type { Tree } from "./tree.ts";
 
@@ -59,7 +60,7 @@ export function forestV2Json(forest: Forest): z.infer<typeof forestJson> {
     for (let node = 0; node < size; node++, at++) {
       const f = tree.feature[node] as number;
       feature[at] = f;
-      threshold[at] = indexOf(tables[f] as Float64Array, tree.threshold[node] as number);
+      threshold[at] = lowerBound(tables[f] as Float64Array, tree.threshold[node] as number);
       left[at] = childByte(tree.left[node] as number);
       right[at] = childByte(tree.right[node] as number);
     }
@@ -205,18 +206,6 @@ function thresholdTables(forest: Forest): Float64Array[] {
     for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[distinct++] = all[i] as number;
     return all.slice(0, distinct);
   });
-}
-
-/** Where `value` sits in an ascending table that holds it (binary search). */
-function indexOf(table: Float64Array, value: number): number {
-  let low = 0;
-  let high = table.length - 1;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((table[middle] as number) < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function widthFor(values: number): Width {
