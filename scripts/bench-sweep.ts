@@ -17,7 +17,12 @@
  *
  *   BENCH_REVS=rev1,rev2     time the sweep at each of these git revisions (a copy each) instead of the
  *                            working tree; the commands are still this checkout's, not each revision's.
- *   BENCH_SWEEP_COMMANDS     a JSON array of argv arrays timed instead of README_SWEEP (a variant).
+ *   BENCH_SWEEP_COMMANDS     a JSON array of argv arrays timed instead of README_SWEEP (a variant), or a
+ *                            JSON object of them by name, each timed side by side (a lever, say).
+ *
+ * Beside each sweep it times its floor: the same commands with poison.rate set to the committed rate, so no
+ * stage runs and what is left is DVC's own cost of the experiments. No change to the stages can take a sweep
+ * below its floor.
  */
 
 import { createHash } from "node:crypto";
@@ -30,7 +35,15 @@ import { experimentsFromShowJson } from "../tests/support/dvc-output.ts";
 import { removeFolder, sleepSync, waitUntilNoProcessIn } from "../tests/support/folder-processes.ts";
 import { createTempRepo, PROJECT_ROOT, runCommand, type TempRepo } from "../tests/support/temp-repo.ts";
 import { median } from "./median.ts";
-import { parseSweepCommands, README_SWEEP, shellLine, shellWord, sweptRates } from "./sweep-commands.ts";
+import {
+  parseSweepCommands,
+  README_SWEEP,
+  type SweepVariant,
+  shellLine,
+  shellWord,
+  sweptRates,
+  withRate,
+} from "./sweep-commands.ts";
 import { NO_MLFLOW } from "./timed-push.ts";
 
 /** Bad settings stop the benchmark with one line naming them, before anything runs. */
@@ -48,34 +61,47 @@ function settings() {
   if (baseline === "") refuse("BENCH_BASELINE is not set: run this through `npm run bench:sweep`");
   try {
     const text = process.env.BENCH_SWEEP_COMMANDS;
-    const commands: readonly (readonly string[])[] = text === undefined ? README_SWEEP : parseSweepCommands(text);
-    const rates = sweptRates(commands);
-    if (rates.length === 0) refuse("the sweep sets no poison.rate (-S poison.rate=...): nothing to check it by");
+    const variants: SweepVariant[] =
+      text === undefined
+        ? [{ name: "sweep", commands: README_SWEEP.map((argv) => [...argv]) }]
+        : parseSweepCommands(text);
+    for (const { name, commands } of variants) {
+      if (sweptRates(commands).length === 0) {
+        refuse(`the sweep "${name}" sets no poison.rate (-S poison.rate=...): nothing to check it by`);
+      }
+    }
     const revs = (process.env.BENCH_REVS ?? "")
       .split(",")
       .map((rev) => rev.trim())
       .filter(Boolean);
-    return { repeats, baseline, commands, rates, revs };
+    return { repeats, baseline, variants, revs };
   } catch (error) {
     return refuse((error as Error).message);
   }
 }
 
-const { repeats: REPEATS, baseline: BASELINE, commands: COMMANDS, rates: RATES, revs: REVS } = settings();
+const { repeats: REPEATS, baseline: BASELINE, variants: VARIANTS, revs: REVS } = settings();
 const OUTPUT = join(PROJECT_ROOT, "docs", "measured-sweep.md");
 const PYTHON = join(PROJECT_ROOT, ".venv", "bin", "python");
 /** How often `dvc queue status` is asked while experiments still run after the last command returned. */
 const QUEUE_POLL_MS = 2000;
 
-/** One sweep target: a throw-away copy at one revision, with its cache as `dvc repro` left it. */
-interface Target {
-  /** Its column: "sweep", or "sweep <rev>" with BENCH_REVS. */
-  name: string;
+/** A throw-away copy at one revision, with its cache as `dvc repro` left it. */
+interface Copy {
   /** What was measured: a revision and its commit. */
   revision: string;
+  /** BENCH_REVS' name for it, or undefined for the working tree. */
+  rev: string | undefined;
   repo: TempRepo;
   cacheSnapshot: string;
   committedRate: number;
+}
+
+/** One column: a sweep's commands, timed in one copy. */
+interface Target extends Copy {
+  /** Its column: the variant's name ("sweep", "floor of sweep"), with the revision's with BENCH_REVS. */
+  name: string;
+  commands: string[][];
 }
 
 function git(cwd: string, ...args: string[]): string {
@@ -96,7 +122,7 @@ function dvcOk(repo: TempRepo, ...args: string[]): string {
 }
 
 /** A copy of the working tree (or of `rev`), reproduced once, the result committed, its cache kept aside. */
-function prepareTarget(rev: string | undefined): Target {
+function prepareCopy(rev: string | undefined): Copy {
   const repo = createTempRepo();
   try {
     let revision = workingTreeRevision();
@@ -113,8 +139,7 @@ function prepareTarget(rev: string | undefined): Target {
     cpSync(repo.path(".dvc", "cache"), cacheSnapshot, { recursive: true });
     const params = parse(repo.read("params.yaml")) as { poison?: { rate?: unknown } };
     const committedRate = Number(params.poison?.rate);
-    const name = rev === undefined ? "sweep" : `sweep ${rev}`;
-    return { name, revision, repo, cacheSnapshot, committedRate };
+    return { revision, rev, repo, cacheSnapshot, committedRate };
   } catch (error) {
     repo.remove();
     throw error;
@@ -148,13 +173,17 @@ function unfinishedTasks(repo: TempRepo): string[] {
   return lines.filter((line) => /\s(Queued|Running)\s*$/.test(line));
 }
 
-/** The experiments' rates must be the swept ones: each once, the committed rate possibly as the baseline. */
+/**
+ * The experiments' rates must be the swept ones, as often as the commands set them: a sweep's each once, a
+ * floor's the committed one each time. The first run at the committed rate may be the baseline itself.
+ */
 function checkExperiments(target: Target): void {
   const rows = experimentsFromShowJson(JSON.parse(dvcOk(target.repo, "exp", "show", "--json")));
   const rates = rows.map((row) => row.metrics.poison_rate);
-  const expected = [...RATES].sort((a, b) => a - b);
+  const expected = target.commands.flatMap((argv) => sweptRates([argv])).sort((a, b) => a - b);
   const found = rates.filter((rate): rate is number => typeof rate === "number").sort((a, b) => a - b);
-  const withoutCommitted = expected.filter((rate) => rate !== target.committedRate);
+  const committedAt = expected.indexOf(target.committedRate);
+  const withoutCommitted = expected.filter((_, index) => index !== committedAt);
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((value, index) => value === b[index]);
   if (found.length !== rates.length || !(same(found, expected) || same(found, withoutCommitted))) {
     throw new Error(
@@ -166,7 +195,7 @@ function checkExperiments(target: Target): void {
 interface SweepSample {
   /** From the first command's start until every experiment has finished. */
   wall: number;
-  /** Each command's own wall time, in COMMANDS' order: where the time goes. */
+  /** Each command's own wall time, in the target's order: where the time goes. */
   commands: number[];
 }
 
@@ -176,7 +205,7 @@ function timeSweep(target: Target): SweepSample {
   const outputs: string[] = [];
   const commands: number[] = [];
   const start = performance.now();
-  for (const argv of COMMANDS) {
+  for (const argv of target.commands) {
     const [command, ...args] = argv as [string, ...string[]];
     const commandStart = performance.now();
     const result = target.repo.run(command, args, { env: NO_MLFLOW });
@@ -234,11 +263,21 @@ function commandLine(): string {
 const loads = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(" ");
 const seconds = (values: readonly number[]) => median(values).toFixed(1);
 
-const targets: Target[] = [];
+/** Each variant and its floor, in each copy. */
+function targetsOf(copy: Copy): Target[] {
+  const suffix = copy.rev === undefined ? "" : ` ${copy.rev}`;
+  return VARIANTS.flatMap(({ name, commands }) => [
+    { ...copy, name: `${name}${suffix}`, commands },
+    { ...copy, name: `floor of ${name}${suffix}`, commands: withRate(commands, copy.committedRate) },
+  ]);
+}
+
+const copies: Copy[] = [];
 try {
-  for (const rev of REVS.length > 0 ? REVS : [undefined]) targets.push(prepareTarget(rev));
+  for (const rev of REVS.length > 0 ? REVS : [undefined]) copies.push(prepareCopy(rev));
+  const targets = copies.flatMap(targetsOf);
   const job = basename(BASELINE);
-  console.log(`warm-up (not counted): ${job}, then the sweep${targets.length > 1 ? " at each revision" : ""}`);
+  console.log(`warm-up (not counted): ${job}, then ${targets.map((target) => target.name).join(", ")}`);
   timeJob();
   for (const target of targets) timeSweep(target);
 
@@ -277,19 +316,18 @@ try {
     "# The README's sweep against the original project's job",
     "",
     `Written by \`${commandLine()}\` (scripts/bench-sweep.ts) on ${new Date().toISOString().slice(0, 10)},`,
-    `measuring ${targets.map((target) => `${target.revision} (${target.name})`).join(", ")}; ${cpus().length} cores.`,
+    `measuring ${copies.map((copy) => copy.revision).join(", ")}; ${cpus().length} cores.`,
     "",
     `Baseline: the original project's job, \`${job}\` (sha256 ${sha256Prefix(BASELINE)}...), run by .venv's Python`,
     "in a fresh folder: it poisons IRIS at 0, 5, 10 and 50 % and trains and logs one scikit-learn forest per level",
-    "to MLflow (a local sqlite store). Sweep, in a throw-away copy of the repository after one `dvc repro` there:",
+    "to MLflow (a local sqlite store). Sweeps, each in a throw-away copy of the repository after one `dvc repro`",
+    "there, and beside each its floor: the same commands with poison.rate set to the committed rate, so that no",
+    "stage runs and only DVC's own cost of the experiments is left.",
     "",
-    "```sh",
-    ...COMMANDS.map((argv) => shellLine(argv)),
-    "```",
-    "",
-    "each round from the reproduced baseline (no experiments, an empty queue, DVC's cache and run-cache as",
-    "`dvc repro` left them), timed until the last command has returned and no experiment is queued or running;",
-    `\`dvc exp show\` then lists the experiments with poison_rate ${RATES.join(", ")}. Wall clock seconds; one untimed`,
+    ...targets.flatMap((target) => [`${target.name}:`, "", "```sh", ...target.commands.map(shellLine), "```", ""]),
+    "Each round starts from the reproduced baseline (no experiments, an empty queue, DVC's cache and run-cache as",
+    "`dvc repro` left them) and is timed until the last command has returned and no experiment is queued or",
+    "running; `dvc exp show` then lists one experiment per command's poison_rate. Wall clock seconds; one untimed",
     `run of each first, then ${REPEATS} round${REPEATS === 1 ? "" : "s"}, the order reversed every other round.`,
     "",
     `Load average before ${loads(before)}, after ${loads(after)}.`,
@@ -304,13 +342,15 @@ try {
         `${target.name} / ${job}, medians of wall time: ${(median((sweepSamples[index] ?? []).map((sample) => sample.wall)) / jobWall).toFixed(2)} (the target: at most 0.33).`,
     ),
     "",
-    "Median wall time of each command of the sweep:",
+    "Median wall time of each command:",
     "",
-    `| command | ${targets.map((target) => `${target.name} s`).join(" | ")} |`,
-    `| --- | ${targets.map(() => "---").join(" | ")} |`,
-    ...COMMANDS.map(
-      (argv, command) =>
-        `| \`${shellLine(argv)}\` | ${sweepSamples.map((samples) => seconds(samples.map((sample) => sample.commands[command] ?? Number.NaN))).join(" | ")} |`,
+    "| column | command | s |",
+    "| --- | --- | --- |",
+    ...targets.flatMap((target, index) =>
+      target.commands.map(
+        (argv, command) =>
+          `| ${target.name} | \`${shellLine(argv)}\` | ${seconds((sweepSamples[index] ?? []).map((sample) => sample.commands[command] ?? Number.NaN))} |`,
+      ),
     ),
     "",
   ];
@@ -320,5 +360,5 @@ try {
   console.log(`\n${lines.join("\n")}written to docs/measured-sweep.md`);
 } finally {
   // remove() stops the queue workers and waits until no process works in the copy.
-  for (const target of targets) target.repo.remove();
+  for (const copy of copies) copy.repo.remove();
 }

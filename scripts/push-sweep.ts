@@ -8,8 +8,15 @@ import { withTrackingServer } from "../stages/mlflow/local-server.ts";
 import { browseHint } from "../stages/mlflow/local-store.ts";
 import { describeOutcome, textTable } from "../stages/mlflow/push-messages.ts";
 import { pushResult } from "../stages/mlflow/push-run.ts";
-import { dvcCacheDir, dvcExpShowJson, readExperimentResult } from "../stages/mlflow/read-result.ts";
+import {
+  dvcCacheDir,
+  dvcExpShowJson,
+  PUSH_STAGE,
+  readExperimentLock,
+  readExperimentResult,
+} from "../stages/mlflow/read-result.ts";
 import { contentKey, provenanceTags, runName } from "../stages/mlflow/result.ts";
+import { describeStale, staleDeps } from "../stages/mlflow/stale-stages.ts";
 import { trackingStore } from "../stages/mlflow/tracking.ts";
 import { loadParams } from "../stages/shell/params-file.ts";
 import { runStage } from "../stages/shell/run-stage.ts";
@@ -21,7 +28,17 @@ await runStage("push-sweep", async () => {
   for (const skipped of experiments.filter((experiment) => experiment.state !== "done")) {
     console.log(`push-sweep: skipping experiment ${skipped.name}: ${skipped.state}`);
   }
-  const finished = experiments.filter((experiment) => experiment.state === "done");
+  const done = experiments.filter((experiment) => experiment.state === "done");
+  const finished = done.filter((experiment) => {
+    const stale = staleDeps(readExperimentLock(experiment), `dvc.lock at ${experiment.name}`, [PUSH_STAGE]);
+    if (stale.length > 0)
+      console.log(`push-sweep: skipping experiment ${experiment.name}: ${describeStale(stale, experiment.name)}`);
+    return stale.length === 0;
+  });
+  if (done.length > 0 && finished.length === 0) {
+    console.log("push-sweep: no experiment ran every stage; nothing to push");
+    return;
+  }
   if (finished.length === 0) {
     console.log(
       "push-sweep: no finished DVC experiments to push (run some with: dvc exp run --queue -S 'poison.rate=0,0.05,0.1,0.5' && dvc queue start)",

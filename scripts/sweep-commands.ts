@@ -1,7 +1,9 @@
 /**
  * The README's four-level sweep ("Experiments and review"), as the argv lists `npm run bench:sweep` times.
  * tests/unit/sweep-commands.test.ts checks that each command appears verbatim in README.md, in this order:
- * change the two together.
+ * change the two together. Each experiment names the two stages that write the single run's metrics, so DVC
+ * runs them and what they need (poison, sanitize, train), and neither checks the study stages nor runs export
+ * and push.
  */
 export const README_SWEEP: readonly (readonly string[])[] = ["0", "0.05", "0.1", "0.5"].map((rate) => [
   "dvc",
@@ -9,6 +11,8 @@ export const README_SWEEP: readonly (readonly string[])[] = ["0", "0.05", "0.1",
   "run",
   "-S",
   `poison.rate=${rate}`,
+  "evaluate",
+  "certify",
 ]);
 
 /** Characters no POSIX shell treats specially; the README quotes any other word (a comma list, say). */
@@ -24,13 +28,23 @@ export function shellLine(argv: readonly string[]): string {
   return argv.map(shellWord).join(" ");
 }
 
+/** A sweep `npm run bench:sweep` times: its column's name and its commands. */
+export interface SweepVariant {
+  name: string;
+  commands: string[][];
+}
+
 /**
- * BENCH_SWEEP_COMMANDS: a JSON array of commands, each a non-empty array of strings (an argv), to time a
- * variant of the sweep without editing code. Anything else is refused with one message naming the variable.
+ * BENCH_SWEEP_COMMANDS: the sweeps to time instead of the README's, without editing code. A JSON array of
+ * commands, each a non-empty array of strings (an argv), is one sweep named "sweep"; a JSON object of such
+ * arrays is one sweep per key, timed side by side. Anything else is refused with one message naming the
+ * variable.
  */
-export function parseSweepCommands(text: string): string[][] {
+export function parseSweepCommands(text: string): SweepVariant[] {
   const refuse = (why: string): never => {
-    throw new Error(`BENCH_SWEEP_COMMANDS ${why}: expected a JSON array of argv arrays, e.g. [["dvc","exp","run"]]`);
+    throw new Error(
+      `BENCH_SWEEP_COMMANDS ${why}: expected a JSON array of argv arrays, e.g. [["dvc","exp","run"]], or an object of them by name`,
+    );
   };
   let value: unknown;
   try {
@@ -38,13 +52,20 @@ export function parseSweepCommands(text: string): string[][] {
   } catch (error) {
     return refuse(`is not JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(value) || value.length === 0) return refuse(`is ${JSON.stringify(value)}`);
-  return value.map((command, index) => {
-    if (!Array.isArray(command) || command.length === 0 || !command.every((word) => typeof word === "string")) {
-      return refuse(`command ${index + 1} is ${JSON.stringify(command)}`);
-    }
-    return command as string[];
-  });
+  const commandsOf = (list: unknown, where: string): string[][] => {
+    if (!Array.isArray(list) || list.length === 0) return refuse(`${where}is ${JSON.stringify(list)}`);
+    return list.map((command, index) => {
+      if (!Array.isArray(command) || command.length === 0 || !command.every((word) => typeof word === "string")) {
+        return refuse(`${where}command ${index + 1} is ${JSON.stringify(command)}`);
+      }
+      return command as string[];
+    });
+  };
+  if (Array.isArray(value)) return [{ name: "sweep", commands: commandsOf(value, "") }];
+  if (value === null || typeof value !== "object" || Object.keys(value).length === 0) {
+    return refuse(`is ${JSON.stringify(value)}`);
+  }
+  return Object.entries(value).map(([name, list]) => ({ name, commands: commandsOf(list, `"${name}": `) }));
 }
 
 const RATE_SETTING = /^(?:params\.yaml:)?poison\.rate=(.*)$/;
@@ -80,4 +101,22 @@ export function sweptRates(commands: readonly (readonly string[])[]): number[] {
     }
   }
   return rates;
+}
+
+/**
+ * The same commands with every poison.rate setting replaced by `rate` (the committed one): the experiments
+ * then run no stage, and what is left is DVC's own cost per experiment, the floor under any such sweep.
+ */
+export function withRate(commands: readonly (readonly string[])[], rate: number): string[][] {
+  return commands.map((argv) =>
+    argv.map((word, index) => {
+      const isSetting =
+        word.startsWith("--set-param=") || argv[index - 1] === "-S" || argv[index - 1] === "--set-param";
+      if (!isSetting) return word;
+      const prefix = word.startsWith("--set-param=") ? "--set-param=" : "";
+      const setting = word.slice(prefix.length);
+      const match = /^((?:params\.yaml:)?poison\.rate=)/.exec(setting);
+      return match === null ? word : `${prefix}${match[1]}${rate}`;
+    }),
+  );
 }

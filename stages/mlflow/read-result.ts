@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { parseCsvText } from "../core/csv-text.ts";
 import { StageError } from "../core/errors.ts";
 import { requirementPins } from "../core/mlflow-model.ts";
@@ -44,6 +45,18 @@ export function readExperimentResult(experiment: DvcExperiment, cacheDir: string
     }
   };
   return assembleResult(read, LAYOUT, (path) => `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`);
+}
+
+/** The dvc.lock an experiment committed, parsed: what each of its stages read and wrote. */
+export function readExperimentLock(experiment: DvcExperiment): unknown {
+  const where = `dvc.lock at ${experiment.name} (${experiment.rev.slice(0, 7)})`;
+  const blob = run("git", ["cat-file", "blob", `${experiment.rev}:dvc.lock`]);
+  if (blob.status !== 0) throw new StageError(`${where}: not in the experiment's commit`);
+  try {
+    return parse(blob.stdout.toString("utf8"));
+  } catch (error) {
+    throw new StageError(`${where}: not valid YAML: ${(error as Error).message}`);
+  }
 }
 
 /** Where the model's package pins come from; the Python it was checked with is MLflow's and ONNX's 3.11. */

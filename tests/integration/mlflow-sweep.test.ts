@@ -2,7 +2,7 @@
  * A queued four-rate sweep in a throw-away copy of this repository, pushed to a real `mlflow server`. Two
  * experiments push themselves from the stage (mlflow.enabled set with -S), two do not; `npm run
  * mlflow:push-sweep` then completes the set: four runs side by side, one per experiment, and a second
- * sweep push creates nothing.
+ * sweep push creates nothing. An experiment run with stage names, which leaves export as it was, is skipped.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -109,5 +109,22 @@ describe("pushing a queued sweep", () => {
     const output = pushSweep();
     assert.equal(output.match(/ already-pushed /g)?.length, 4, output);
     assert.equal((await runs()).length, 4);
+  });
+
+  it("skips an experiment run with stage names, whose ONNX model is not its own, and says how to complete it", async () => {
+    repo.dvc("exp", "run", "-S", "poison.rate=0.3", "evaluate", "certify");
+    const [targeted] = experimentsFromShowJson(JSON.parse(repo.dvc("exp", "show", "--json"))).filter(
+      (row) => (row.params.poison as { rate: number }).rate === 0.3,
+    );
+    assert.ok(targeted, "dvc exp show lists the experiment at poison.rate 0.3");
+    const output = pushSweep();
+    assert.match(
+      output,
+      new RegExp(
+        `skipping experiment ${targeted.name}: stage export did not run in it \\(export read another models/model\\.json than train wrote\\); .*dvc exp apply ${targeted.name} && dvc repro`,
+      ),
+    );
+    assert.equal(output.match(/ already-pushed /g)?.length, 4, output);
+    assert.equal((await runs()).length, 4, "nothing pushed for it");
   });
 });

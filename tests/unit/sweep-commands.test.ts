@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseSweepCommands, README_SWEEP, shellLine, sweptRates } from "../../scripts/sweep-commands.ts";
+import { parseSweepCommands, README_SWEEP, shellLine, sweptRates, withRate } from "../../scripts/sweep-commands.ts";
 
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
@@ -61,16 +61,51 @@ describe("sweptRates", () => {
 });
 
 describe("parseSweepCommands (BENCH_SWEEP_COMMANDS)", () => {
-  it("reads a JSON array of argv arrays", () => {
+  it("reads a JSON array of argv arrays as one sweep named sweep", () => {
     assert.deepEqual(parseSweepCommands('[["dvc","exp","run","-S","poison.rate=0"],["dvc","exp","show"]]'), [
-      ["dvc", "exp", "run", "-S", "poison.rate=0"],
-      ["dvc", "exp", "show"],
+      {
+        name: "sweep",
+        commands: [
+          ["dvc", "exp", "run", "-S", "poison.rate=0"],
+          ["dvc", "exp", "show"],
+        ],
+      },
     ]);
   });
 
-  it("refuses anything else with one message naming the variable", () => {
-    for (const text of ["dvc exp run", "[]", '["dvc exp run"]', "[[]]", '[["dvc", 1]]']) {
+  it("reads a JSON object of them as one sweep per name, in the object's order", () => {
+    const variants = parseSweepCommands('{"all":[["dvc","exp","run"]],"two stages":[["dvc","exp","run","evaluate"]]}');
+    assert.deepEqual(variants, [
+      { name: "all", commands: [["dvc", "exp", "run"]] },
+      { name: "two stages", commands: [["dvc", "exp", "run", "evaluate"]] },
+    ]);
+  });
+
+  it("refuses anything else with one message naming the variable (and the sweep, in an object)", () => {
+    for (const text of ["dvc exp run", "[]", '["dvc exp run"]', "[[]]", '[["dvc", 1]]', "{}", "null", '{"a":[]}']) {
       assert.throws(() => parseSweepCommands(text), /^Error: BENCH_SWEEP_COMMANDS .*expected a JSON array of argv/);
     }
+    assert.throws(
+      () => parseSweepCommands('{"lever":[["dvc"],[2]]}'),
+      /BENCH_SWEEP_COMMANDS "lever": command 2 is \[2\]/,
+    );
+  });
+});
+
+describe("withRate (the floor of a sweep)", () => {
+  it("sets every poison.rate setting to the given rate and leaves every other word alone", () => {
+    const sweep = [
+      ["dvc", "exp", "run", "-S", "poison.rate=0.5", "-S", "poison.seed=3", "evaluate"],
+      ["dvc", "exp", "run", "--set-param", "params.yaml:poison.rate=0"],
+      ["dvc", "exp", "run", "--set-param=poison.rate=0.05"],
+      ["dvc", "exp", "show"],
+    ];
+    assert.deepEqual(withRate(sweep, 0.1), [
+      ["dvc", "exp", "run", "-S", "poison.rate=0.1", "-S", "poison.seed=3", "evaluate"],
+      ["dvc", "exp", "run", "--set-param", "params.yaml:poison.rate=0.1"],
+      ["dvc", "exp", "run", "--set-param=poison.rate=0.1"],
+      ["dvc", "exp", "show"],
+    ]);
+    assert.deepEqual(sweptRates(withRate(README_SWEEP, 0.1)), [0.1]);
   });
 });
