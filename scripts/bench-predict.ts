@@ -1,9 +1,9 @@
 /**
  * npm run bench:predict: poisonlab-forest's predict against scikit-learn's, interleaved in one run (issue 14:
  * 200,000 rows, 100 trees). One Node process and one Python process each fit a forest once on the same
- * training file and keep it; then the predict calls alternate between poisonlab-forest (1 thread),
- * scikit-learn n_jobs=1 and n_jobs=-1, BENCH_REPEATS rounds (7), the order reversed every other round, after
- * one untimed call of each. Each call is timed inside its process, around the predict alone. Prints every
+ * training file and keep it; then the predict calls alternate between poisonlab-forest on 1 thread and on the
+ * threads evaluate uses, scikit-learn n_jobs=1 and n_jobs=-1, BENCH_REPEATS rounds (7), the order reversed
+ * every other round, after one untimed call of each. Each call is timed inside its process, around the predict alone. Prints every
  * round, the medians, the ratios and the load average, and writes docs/measured-predict.md.
  *
  *   BENCH_REPEATS=7 npm run bench:predict        (scripts/bench-predict.sh: installs scikit-learn into .venv)
@@ -25,6 +25,7 @@ import type { TrainParams } from "../stages/core/params.ts";
 import { writeTextStreamed } from "../stages/shell/atomic-streams.ts";
 import { readMatrix, readTable } from "../stages/shell/csv-stream.ts";
 import { readJson } from "../stages/shell/files.ts";
+import { predictThreads, walkOnThreads } from "../stages/shell/forest-predict-pool.ts";
 import { trainModelOnThreads } from "../stages/shell/train-model.ts";
 import { IRIS, writeBenchData } from "./bench-data.ts";
 import { median } from "./median.ts";
@@ -37,14 +38,13 @@ const TRAIN_ROWS = 100_000;
 const TREES = 100;
 const SEED = 42;
 
-const ENGINES = ["poisonlab-forest, 1 thread", "scikit-learn n_jobs=1", "scikit-learn n_jobs=-1"] as const;
-type Engine = (typeof ENGINES)[number];
-/** Which process answers for an engine, and the request it is sent. */
-const REQUESTS: Record<Engine, { process: "node" | "python"; line: string }> = {
-  "poisonlab-forest, 1 thread": { process: "node", line: "predict" },
-  "scikit-learn n_jobs=1": { process: "python", line: "predict 1" },
-  "scikit-learn n_jobs=-1": { process: "python", line: "predict -1" },
-};
+/** A column of the table: its name, which process answers for it, and the request it is sent. */
+interface Engine {
+  name: string;
+  short: string;
+  process: "node" | "python";
+  line: string;
+}
 
 async function main(): Promise<void> {
   const repeats = Number(process.env.BENCH_REPEATS ?? 7);
@@ -81,42 +81,62 @@ async function main(): Promise<void> {
     const pythonFit = await python.read();
     process.stderr.write(`scikit-learn fitted: ${JSON.stringify(pythonFit)}\n`);
     const childOf = { node, python };
-    const predict = async (engine: Engine) => {
-      const { process: which, line } = REQUESTS[engine];
-      return (await childOf[which].ask(line)).seconds as number;
-    };
+    const threads = nodeFit.predict_threads as number;
+    const engines: Engine[] = [
+      { name: "poisonlab-forest, 1 thread", short: "poisonlab 1", process: "node", line: "predict 1" },
+      {
+        name: `poisonlab-forest, ${threads} thread${threads === 1 ? "" : "s"}`,
+        short: `poisonlab ${threads}`,
+        process: "node",
+        line: "predict threads",
+      },
+      { name: "scikit-learn n_jobs=1", short: "sklearn n_jobs=1", process: "python", line: "predict 1" },
+      { name: "scikit-learn n_jobs=-1", short: "sklearn n_jobs=-1", process: "python", line: "predict -1" },
+    ];
+    const [poisonlabOne, poisonlabThreads, sklearnOne, sklearnAll] = engines as [Engine, Engine, Engine, Engine];
+    const predict = async (engine: Engine) => (await childOf[engine.process].ask(engine.line)).seconds as number;
 
-    for (const engine of ENGINES) await predict(engine); // untimed: JIT, thread pools
+    // Untimed: JIT, thread pools. The first threaded call starts the workers; its time is reported on its own.
+    const firstThreaded = await predict(poisonlabThreads);
+    for (const engine of engines) await predict(engine);
     const before = loadavg();
-    const times = new Map<Engine, number[]>(ENGINES.map((engine) => [engine, []]));
+    const times = new Map<Engine, number[]>(engines.map((engine) => [engine, []]));
     const rounds: string[] = [];
     for (let round = 0; round < repeats; round++) {
-      const order = round % 2 === 0 ? [...ENGINES] : [...ENGINES].reverse();
+      const order = round % 2 === 0 ? [...engines] : [...engines].reverse();
       const loadStart = loadavg()[0] as number;
       const seconds = new Map<Engine, number>();
       for (const engine of order) seconds.set(engine, await predict(engine));
-      for (const engine of ENGINES) times.get(engine)?.push(seconds.get(engine) as number);
-      const cells = ENGINES.map((engine) => (seconds.get(engine) as number).toFixed(3));
+      for (const engine of engines) times.get(engine)?.push(seconds.get(engine) as number);
+      const cells = engines.map((engine) => (seconds.get(engine) as number).toFixed(3));
       const loads = `${loadStart.toFixed(2)} / ${(loadavg()[0] as number).toFixed(2)}`;
-      rounds.push(`| ${round + 1} | ${order.map(shortName).join(", ")} | ${cells.join(" | ")} | ${loads} |`);
+      rounds.push(
+        `| ${round + 1} | ${order.map((engine) => engine.short).join(", ")} | ${cells.join(" | ")} | ${loads} |`,
+      );
       console.log(`round ${round + 1} of ${repeats}: ${rounds.at(-1)}`);
     }
     const after = loadavg();
 
-    const medianOf = (engine: Engine) => median(times.get(engine) ?? []);
-    const poisonlab = medianOf("poisonlab-forest, 1 thread");
-    const sklearn1 = medianOf("scikit-learn n_jobs=1");
-    const sklearnAll = medianOf("scikit-learn n_jobs=-1");
+    const medians = new Map(engines.map((engine) => [engine, median(times.get(engine) ?? [])]));
+    const ratio = (engine: Engine, sklearn: Engine) =>
+      `${engine.name} / ${sklearn.name}: ${((medians.get(engine) as number) / (medians.get(sklearn) as number)).toFixed(2)}x`;
     const lines = [
       `Load average before ${loads(before)}, after ${loads(after)}; ${availableParallelism()} cores.`,
       "",
-      `| round | order | ${ENGINES.map((engine) => `${engine} s`).join(" | ")} | 1-min load start / end |`,
-      "| --- | --- | ---: | ---: | ---: | --- |",
+      `| round | order | ${engines.map((engine) => `${engine.name} s`).join(" | ")} | 1-min load start / end |`,
+      `| --- | --- | ${engines.map(() => "---:").join(" | ")} | --- |`,
       ...rounds,
-      `| median |  | ${[poisonlab, sklearn1, sklearnAll].map((s) => s.toFixed(3)).join(" | ")} |  |`,
+      `| median |  | ${engines.map((engine) => (medians.get(engine) as number).toFixed(3)).join(" | ")} |  |`,
       "",
-      `poisonlab-forest / scikit-learn n_jobs=1: ${(poisonlab / sklearn1).toFixed(2)}x; ` +
-        `poisonlab-forest / scikit-learn n_jobs=-1: ${(poisonlab / sklearnAll).toFixed(2)}x (ratios of the medians).`,
+      "Ratios of the medians:",
+      "",
+      ...[poisonlabOne, poisonlabThreads].flatMap((engine) => [
+        `- ${ratio(engine, sklearnOne)}; ${ratio(engine, sklearnAll)}`,
+      ]),
+      "",
+      `Thread count: ${threads}, what the evaluate stage uses for these rows and trees (POISONLAB_THREADS, else one per`,
+      "core, when rows x trees pay for it). The first threaded call, untimed above, also started the workers, from",
+      `the sources through tsx (the stages start them from their bundle): ${firstThreaded.toFixed(3)} s.`,
       "",
       "For context, not measured side by side: poisonlab-forest fitted in " +
         `${nodeFit.fit_seconds?.toFixed(1)} s on ${nodeFit.threads} threads (model file ${nodeFit.model_bytes} bytes), ` +
@@ -185,7 +205,9 @@ async function serve(train: string, test: string, modelPath: string): Promise<vo
   const { model, threads } = await trainModelOnThreads(matrix, params, IRIS.schema);
   const fitSeconds = (performance.now() - fitStart) / 1000;
   await writeTextStreamed(modelPath, modelFileText(model));
-  const { classifier, schema } = loadModelFile(readJson(modelPath), modelPath);
+  // As evaluate loads it (walkOnThreads()), and held to one thread.
+  const { classifier, schema } = loadModelFile(readJson(modelPath), modelPath, undefined, walkOnThreads());
+  const oneThread = loadModelFile(readJson(modelPath), modelPath, undefined, walkOnThreads(1)).classifier;
   const rows = await readTable(test, schema);
   const features = rows.map((row) => row.features);
   const reference = walkedLabels(modelPath, features);
@@ -194,18 +216,20 @@ async function serve(train: string, test: string, modelPath: string): Promise<vo
     if (wrong >= 0 || labels.length !== reference.length)
       throw new Error(`poisonlab-forest predicted another label than the tree walk at test row ${wrong}`);
   };
-  check(predictLabels(classifier, features));
+  check(predictLabels(oneThread, features));
   const correct = rows.filter((row, i) => row.label === reference[i]).length;
   answer({
     fit_seconds: fitSeconds,
     threads,
     model_bytes: statSync(modelPath).size,
+    predict_threads: predictThreads(features.length, TREES),
     accuracy: correct / rows.length,
   });
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line !== "predict") throw new Error(`bench-predict --serve: unknown request "${line}"`);
+    const chosen = { "predict 1": oneThread, "predict threads": classifier }[line];
+    if (chosen === undefined) throw new Error(`bench-predict --serve: unknown request "${line}"`);
     const start = performance.now();
-    const labels = predictLabels(classifier, features);
+    const labels = predictLabels(chosen, features);
     const seconds = (performance.now() - start) / 1000;
     check(labels);
     answer({ seconds });
@@ -234,10 +258,6 @@ function answer(value: object): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-function shortName(engine: Engine): string {
-  return engine.replace("poisonlab-forest, 1 thread", "poisonlab").replace("scikit-learn ", "sklearn ");
-}
-
 function loads(values: number[]): string {
   return values.map((value) => value.toFixed(2)).join(" ");
 }
@@ -260,8 +280,11 @@ function writeDoc(repeats: number, lines: string[]): void {
     "",
     "Timed, inside each process, with the model loaded and the test rows in memory, labels for all 200,000 rows:",
     "",
-    "- poisonlab-forest: `predictLabels(classifier, rows)`, what evaluate calls: the rows (number arrays) copied",
-    "  into feature columns, every tree walked for every row, the vote shares, then the most probable class;",
+    "- poisonlab-forest: `predictLabels(classifier, rows)`, what evaluate calls (stages/core/forest/forest-predict.ts):",
+    "  the rows (number arrays) sorted along a Z-order curve of their values, so that neighbours take the same",
+    "  turns, and copied row by row; then each tree walked over a chunk of rows (up to 16,384) at a time, a row dropped once",
+    "  no class can overtake its leader; then the most voted class. The trees were packed when the model loaded.",
+    "  On 1 thread, and on the threads evaluate uses: chunks shared out between this thread and workers;",
     "- scikit-learn: `forest.predict(x_test)` on a float64 matrix, with `forest.n_jobs` set to 1 or -1 before:",
     "  the input check (a float32 copy), every tree's probabilities summed, then the most probable class.",
     "",

@@ -11,6 +11,7 @@ import { poisonRows, rowsTable } from "./core/poison.ts";
 import { createRng, subSeed } from "./core/rng.ts";
 import { readTable } from "./shell/csv-stream.ts";
 import { readJson, writeOutputs } from "./shell/files.ts";
+import { walkOnThreads } from "./shell/forest-predict-pool.ts";
 import { loadParams } from "./shell/params-file.ts";
 import { PATHS } from "./shell/paths.ts";
 import { runStage } from "./shell/run-stage.ts";
@@ -18,7 +19,8 @@ import { runStage } from "./shell/run-stage.ts";
 await runStage("evaluate", async () => {
   const poison = loadParams("poison", poisonParams);
   // The model carries the schema it was trained on: the test split is encoded with it.
-  const { classifier, schema } = loadModelFile(readJson(PATHS.model), PATHS.model);
+  // A big poisonlab-forest prediction is walked on worker threads, as many as train would use.
+  const { classifier, schema } = loadModelFile(readJson(PATHS.model), PATHS.model, undefined, walkOnThreads());
   const test = await readTable(PATHS.test, schema);
   const manifest = parseCheckedManifest(readJson(PATHS.manifest), PATHS.manifest, poison);
   const counts = { rows_in: manifest.rows_in, rows_out: manifest.rows_out, rows_poisoned: manifest.rows_poisoned };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Row, Schema } from "./dataset.ts";
 import { StageError } from "./errors.ts";
 import { loadPoisonlabForest, trainPoisonlabForest } from "./forest/engine.ts";
+import type { JobRunner } from "./forest/forest-predict.ts";
 import { type FeatureMatrix, matrixFromRows, matrixRows } from "./forest/matrix.ts";
 import { loadMljsForest, trainMljsForest } from "./forest-mljs.ts";
 import { checkMljsForest } from "./forest-mljs-file.ts";
@@ -18,6 +19,8 @@ interface ForestShape {
 export interface Classifier {
   classCount: number;
   probabilities(features: number[][]): number[][];
+  /** The most probable class of each row, ties to the lower class, where an engine has a faster way than probabilities. */
+  labels?(features: number[][]): number[];
 }
 
 export const MODEL_FORMAT = "poisonlab-model";
@@ -43,7 +46,7 @@ const ENGINE_ENTRIES: Record<
   {
     train(data: readonly Row[] | FeatureMatrix, params: TrainParams, classCount: number): unknown;
     /** Loads a forest after checking it against the envelope's feature and class counts. */
-    load(forest: unknown, source: string, expected: ForestShape): Classifier;
+    load(forest: unknown, source: string, expected: ForestShape, run?: JobRunner): Classifier;
   }
 > = {
   "ml-random-forest": {
@@ -57,7 +60,7 @@ const ENGINE_ENTRIES: Record<
   "poisonlab-forest": {
     train: (data, params, classCount) =>
       trainPoisonlabForest("columns" in data ? data : matrixFromRows(data, classCount), params),
-    load: (forest, source, expected) => loadPoisonlabForest(forest, expected, source),
+    load: (forest, source, expected, run) => loadPoisonlabForest(forest, expected, source, run),
   },
 };
 
@@ -112,16 +115,21 @@ export function loadModel(value: unknown, source: string, dataFeatureCount?: num
   return loadModelFile(value, source, dataFeatureCount).classifier;
 }
 
-/** The classifier in a model file, and the schema it was trained on: prediction encodes data with it. */
+/**
+ * The classifier in a model file, and the schema it was trained on: prediction encodes data with it.
+ * `run` walks a poisonlab-forest's predictions (stages/shell/forest-predict-pool.ts: on worker threads); by
+ * default in this thread.
+ */
 export function loadModelFile(
   value: unknown,
   source: string,
   dataFeatureCount?: number,
+  run?: JobRunner,
 ): { classifier: Classifier; schema: Schema } {
   const { engine, forest, features, label, classes } = parseModelFile(value, source, dataFeatureCount);
   // The forest is checked against the envelope's counts: every size it holds is bounded by the file's bytes.
   const shape = { featureCount: features.length, classCount: classes.length };
-  const classifier = ENGINE_ENTRIES[engine].load(forest, source, shape);
+  const classifier = ENGINE_ENTRIES[engine].load(forest, source, shape, run);
   return { classifier, schema: { features, label, classes } };
 }
 
@@ -146,5 +154,6 @@ export function parseModelFile(value: unknown, source: string, dataFeatureCount?
 
 /** The most probable class of each row; ties go to the lower class index. */
 export function predictLabels(classifier: Classifier, features: number[][]): number[] {
+  if (classifier.labels !== undefined) return classifier.labels(features);
   return classifier.probabilities(features).map((shares) => shares.indexOf(Math.max(...shares)));
 }

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { type MessagePort, type TransferListItem, Worker } from "node:worker_threads";
 import type { BinnedMatrix } from "../core/forest/bins.ts";
 import type { ForestColumns } from "../core/forest/grow-tree.ts";
 import type { FeatureMatrix } from "../core/forest/matrix.ts";
@@ -23,6 +23,9 @@ export interface PoolJob {
   /** How many trees are grown, in any thread: counted for progress, before a tree is posted back. */
   treesGrown: Int32Array;
 }
+/** What a forest worker does: grow trees (this file) or walk prediction chunks (forest-predict-pool.ts). */
+export type WorkerTask = { kind: "grow"; job: PoolJob } | { kind: "predict"; errors: MessagePort };
+
 export interface TreeMessage {
   index: number;
   tree: Tree;
@@ -72,7 +75,7 @@ export async function trainForestInThreads(
   };
   const workerCount = Math.min(threads, settings.trees) - (growInThisThread ? 1 : 0);
   const workers = Array.from({ length: Math.max(0, workerCount) }, () => {
-    const worker = startWorker(job);
+    const worker = startForestWorker({ kind: "grow", job });
     worker.on("message", ({ index, tree }: TreeMessage) => place(index, tree));
     worker.on("error", failed);
     worker.on("exit", (code) => code !== 0 && failed(new Error(`a forest worker stopped with exit code ${code}`)));
@@ -102,14 +105,13 @@ const WORKER_BUNDLE = "./forest-worker.mjs";
  * worker is a one-line script that loads forest-worker.ts through tsx's API; `node --import tsx` already put
  * tsx within reach.
  */
-function startWorker(job: PoolJob): Worker {
-  if (!import.meta.url.endsWith(".ts")) {
-    return new Worker(new URL(WORKER_BUNDLE, import.meta.url), { workerData: job });
-  }
+export function startForestWorker(task: WorkerTask, transferList: TransferListItem[] = []): Worker {
+  const options = { workerData: task, transferList };
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(WORKER_BUNDLE, import.meta.url), options);
   const api = import.meta.resolve("tsx/esm/api");
   const script = new URL("./forest-worker.ts", import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(script)}))`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
+  return new Worker(bootstrap, { eval: true, ...options });
 }
 
 function sharedMatrix(matrix: FeatureMatrix): FeatureMatrix {

@@ -40,7 +40,8 @@ const threadsFor: Record<TrainParams["engine"], (rowCount: number, trees: number
   "poisonlab-forest": (rowCount, trees) => threadsWorthUsing(rowCount, trees, threadLimit()),
 };
 
-function threadLimit(): number {
+/** The threads a forest may use: POISONLAB_THREADS, else one per core. */
+export function threadLimit(): number {
   const value = process.env[THREADS_VARIABLE];
   if (value === undefined || value === "") return availableParallelism();
   const threads = Number(value);

@@ -62,6 +62,20 @@ describe("dvc exp run with train.engine=poisonlab-forest on prepare.rows synthet
     assert.ok(repo.read("models/model.json") === one.model, "the bundled stage writes the same model file");
   });
 
+  it("evaluates the same on one thread and on two", () => {
+    // The 500 trees above, scored on the 4001 training rows: rows x trees past the size where evaluate's
+    // bundle starts prediction workers (build/forest-worker.mjs).
+    repo.write("data/prepared/test.csv", repo.read("data/prepared/train.csv"));
+    const outputs = ["metrics/evaluate.json", "metrics/evaluate-details.json", "metrics/confusion.json"];
+    const evaluate = (threads: string) => {
+      repo.ok("node", ["stages/run.mjs", "evaluate"], { env: { POISONLAB_THREADS: threads } });
+      return outputs.map((path) => repo.read(path));
+    };
+    const one = evaluate("1");
+    assert.equal(JSON.parse(one[1] as string).test_rows, 4001);
+    assert.deepEqual(evaluate("2"), one);
+  });
+
   it("trains with histogram splits (train.max_bins), the same model file on one thread and on two", () => {
     const params = parse(repo.read("params.yaml"));
     const exact = train("2").model;

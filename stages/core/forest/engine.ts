@@ -1,8 +1,9 @@
 import type { Classifier } from "../model.ts";
 import type { TrainParams } from "../params.ts";
 import { ForestFile, parseForestFile } from "./forest-file.ts";
+import { forestLabels, forestShares, type JobRunner, packForest, walkInThisThread } from "./forest-predict.ts";
 import type { FeatureMatrix } from "./matrix.ts";
-import { type ForestSettings, forestProbabilities, trainForest } from "./train-forest.ts";
+import { type ForestSettings, trainForest } from "./train-forest.ts";
 
 /**
  * The poisonlab-forest engine behind the Classifier interface: CART with Gini impurity, each feature sorted
@@ -30,20 +31,18 @@ export function trainPoisonlabForest(matrix: FeatureMatrix, params: TrainParams)
   return new ForestFile(trainForest(matrix, forestSettings(params, matrix.columns.length)));
 }
 
+/** A loaded forest, packed once for prediction; `run` walks its predictions, in this thread unless told otherwise. */
 export function loadPoisonlabForest(
   value: unknown,
   expected: { featureCount: number; classCount: number },
   source: string,
+  run: JobRunner = walkInThisThread,
 ): Classifier {
-  const forest = parseForestFile(value, source, expected);
+  const forest = packForest(parseForestFile(value, source, expected));
   return {
     classCount: forest.classCount,
-    probabilities(features) {
-      const columns = Array.from({ length: forest.featureCount }, (_, f) =>
-        Float64Array.from(features, (row) => row[f] as number),
-      );
-      return forestProbabilities(forest, columns);
-    },
+    probabilities: (features) => forestShares(forest, features, run),
+    labels: (features) => forestLabels(forest, features, run),
   };
 }
 
