@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { threadsWorthUsing } from "../core/forest/engine.ts";
 import {
@@ -64,6 +65,12 @@ function workersFor(count: number): typeof workers {
 
 // A waiting thread re-checks on this period; a worker that fails flags it and wakes the waiter at once.
 const WAIT_MS = 1000;
+/**
+ * A worker that dies without throwing (killed, out of memory) cannot flag it, and this thread, blocked in
+ * Atomics.wait, never sees its exit event. A chunk takes well under a second even for the 1M-row forest, so
+ * this long without one finished means a worker is gone: the stage fails instead of hanging.
+ */
+const STALL_MS = 120_000;
 
 function walkWithWorkers(job: PredictJob, workerCount: number, walkHereToo: boolean): void {
   const failed = new Int32Array(new SharedArrayBuffer(4));
@@ -71,11 +78,20 @@ function walkWithWorkers(job: PredictJob, workerCount: number, walkHereToo: bool
   const message: PredictMessage = { job, failed };
   for (const { worker } of helpers) worker.postMessage(message);
   if (walkHereToo) walkClaimedChunks(job);
-  for (let done = Atomics.load(job.chunksDone, 0); done < job.chunkCount; done = Atomics.load(job.chunksDone, 0)) {
+  let progressAt = performance.now();
+  for (let done = Atomics.load(job.chunksDone, 0); done < job.chunkCount; ) {
     if (Atomics.load(failed, 0) !== 0) {
       const text = helpers.map(({ errors }) => receiveMessageOnPort(errors)?.message).find((m) => m !== undefined);
       throw new Error(`a forest prediction worker failed: ${text ?? "(no message)"}`);
     }
+    if (performance.now() - progressAt > STALL_MS) {
+      throw new Error(
+        `a forest prediction worker stopped: no chunk of rows finished in ${STALL_MS / 1000} s (${done} of ${job.chunkCount} done)`,
+      );
+    }
     Atomics.wait(job.chunksDone, 0, done, WAIT_MS);
+    const now = Atomics.load(job.chunksDone, 0);
+    if (now !== done) progressAt = performance.now();
+    done = now;
   }
 }
