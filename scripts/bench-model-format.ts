@@ -10,8 +10,8 @@
 // Loads alternate between the versions; medians of --repeats. Both versions must load to the same forest.
 // --write-doc also writes docs/measured-model-format.md. A measurement, not a test.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,7 @@ import { forestV1Json } from "../stages/core/forest/forest-file-v1.ts";
 import { loadModelFile, type ModelFile, modelFileText, parseModelFile } from "../stages/core/model.ts";
 import { writeTextStreamed } from "../stages/shell/atomic-streams.ts";
 import { readJson } from "../stages/shell/files.ts";
+import { workingTreeRevision, writeMeasuredDoc } from "./measured-doc.ts";
 import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -110,19 +111,15 @@ function loadSeconds(path: string): number {
 }
 
 function writeDoc(lines: string[]): void {
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-  const text = [
+  writeMeasuredDoc(DOC, [
     "# The poisonlab-forest model file: format version 1 against version 2",
     "",
-    `Written by \`npm run bench:model-format -- --model <file> --write-doc\` (scripts/bench-model-format.ts) at commit ${commit},`,
+    `Written by \`npm run bench:model-format -- --model <file> --write-doc\` (scripts/bench-model-format.ts), measuring ${workingTreeRevision()},`,
     "on the model of `MEASURE_KEEP_MODEL=<file> npm run measure:scale` (the scale target: a million rows, label_flip",
     "10 %, poisonlab-forest with 100 trees and `train.max_bins: 255`). The same forest in both versions, envelope",
     "included; a load is what evaluate does before predicting (read the file, parse the JSON, check and decode",
     "the forest), in a fresh process, the versions alternating.",
     "",
     ...lines,
-    "",
-  ].join("\n");
-  writeFileSync(join(ROOT, DOC), text);
-  console.log(`wrote ${DOC}`);
+  ]);
 }

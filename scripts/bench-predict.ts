@@ -11,7 +11,7 @@
  * Data: bench:engines' files at n = 1,000,000 (scripts/bench-data.ts): its 200,000-row test file, and the
  * first TRAIN_ROWS rows of its training file, so both fits take well under a minute. A measurement, not a test.
  */
-import { type ChildProcessByStdio, execFileSync, spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,7 @@ import { readJson } from "../stages/shell/files.ts";
 import { predictThreads, walkOnThreads } from "../stages/shell/forest-predict-pool.ts";
 import { trainModelOnThreads } from "../stages/shell/train-model.ts";
 import { IRIS, writeBenchData } from "./bench-data.ts";
+import { workingTreeRevision, writeMeasuredDoc } from "./measured-doc.ts";
 import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -263,13 +264,11 @@ function loads(values: number[]): string {
 }
 
 function writeDoc(repeats: number, lines: string[]): void {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-  const dirty = git("status", "--porcelain") === "" ? "" : " with uncommitted changes";
-  const text = [
+  writeMeasuredDoc(DOC, [
     "# Prediction: poisonlab-forest against scikit-learn, interleaved",
     "",
     `Written by \`BENCH_REPEATS=${repeats} npm run bench:predict\` (scripts/bench-predict.ts) on ${new Date().toISOString().slice(0, 10)},`,
-    `measuring the working tree at ${git("rev-parse", "--short", "HEAD")}${dirty}.`,
+    `measuring ${workingTreeRevision()}.`,
     "",
     `Data: \`npm run bench:engines\`' files at n = ${DATA_SIZE.toLocaleString("en")} (synthetic IRIS-like rows, the pipeline's`,
     `prepare output): its test file of 200,000 rows, and the first ${TRAIN_ROWS.toLocaleString("en")} rows of its training file.`,
@@ -293,10 +292,7 @@ function writeDoc(repeats: number, lines: string[]): void {
     "model file (majority vote, ties to the lower class); scikit-learn's labels are the same on every call.",
     "",
     ...lines,
-    "",
-  ].join("\n");
-  writeFileSync(join(ROOT, DOC), text);
-  console.log(`wrote ${DOC}`);
+  ]);
 }
 
 // Last: the class above must be initialised before main uses it.

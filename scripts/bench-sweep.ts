@@ -26,7 +26,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -34,6 +34,7 @@ import { parse } from "yaml";
 import { experimentsFromShowJson } from "../tests/support/dvc-output.ts";
 import { removeFolder, sleepSync, waitUntilNoProcessIn } from "../tests/support/folder-processes.ts";
 import { createTempRepo, PROJECT_ROOT, runCommand, type TempRepo } from "../tests/support/temp-repo.ts";
+import { workingTreeRevision, writeMeasuredDoc } from "./measured-doc.ts";
 import { median } from "./median.ts";
 import {
   parseSweepCommands,
@@ -81,7 +82,7 @@ function settings() {
 }
 
 const { repeats: REPEATS, baseline: BASELINE, variants: VARIANTS, revs: REVS } = settings();
-const OUTPUT = join(PROJECT_ROOT, "docs", "measured-sweep.md");
+const DOC = "docs/measured-sweep.md";
 const PYTHON = join(PROJECT_ROOT, ".venv", "bin", "python");
 /** How often `dvc queue status` is asked while experiments still run after the last command returned. */
 const QUEUE_POLL_MS = 2000;
@@ -108,13 +109,6 @@ function git(cwd: string, ...args: string[]): string {
   const result = runCommand(cwd, "git", args);
   if (result.status !== 0) throw new Error(`git ${args.join(" ")} failed in ${cwd}:\n${result.stderr}`);
   return result.stdout.trim();
-}
-
-/** What the working tree is: HEAD's short hash, marked when files differ from it. */
-function workingTreeRevision(): string {
-  const head = git(PROJECT_ROOT, "rev-parse", "--short", "HEAD");
-  const changed = git(PROJECT_ROOT, "status", "--porcelain") !== "";
-  return `the working tree at ${head}${changed ? " with uncommitted changes" : ""}`;
 }
 
 function dvcOk(repo: TempRepo, ...args: string[]): string {
@@ -352,12 +346,9 @@ try {
           `| ${target.name} | \`${shellLine(argv)}\` | ${seconds((sweepSamples[index] ?? []).map((sample) => sample.commands[command] ?? Number.NaN))} |`,
       ),
     ),
-    "",
   ];
-  const partial = `${OUTPUT}.partial`;
-  writeFileSync(partial, lines.join("\n"));
-  renameSync(partial, OUTPUT);
-  console.log(`\n${lines.join("\n")}written to docs/measured-sweep.md`);
+  console.log(`\n${lines.join("\n")}\n`);
+  writeMeasuredDoc(DOC, lines);
 } finally {
   // remove() stops the queue workers and waits until no process works in the copy.
   for (const copy of copies) copy.repo.remove();

@@ -9,6 +9,7 @@ import { browseHint } from "../stages/mlflow/local-store.ts";
 import { describeOutcome, textTable } from "../stages/mlflow/push-messages.ts";
 import { pushResult } from "../stages/mlflow/push-run.ts";
 import {
+  atExperiment,
   dvcCacheDir,
   dvcExpShowJson,
   PUSH_STAGE,
@@ -30,7 +31,7 @@ await runStage("push-sweep", async () => {
   }
   const done = experiments.filter((experiment) => experiment.state === "done");
   const finished = done.filter((experiment) => {
-    const stale = staleDeps(readExperimentLock(experiment), `dvc.lock at ${experiment.name}`, [PUSH_STAGE]);
+    const stale = staleDeps(readExperimentLock(experiment), atExperiment("dvc.lock", experiment), [PUSH_STAGE]);
     if (stale.length > 0)
       console.log(`push-sweep: skipping experiment ${experiment.name}: ${describeStale(stale, experiment.name)}`);
     return stale.length === 0;

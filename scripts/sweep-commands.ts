@@ -68,17 +68,18 @@ export function parseSweepCommands(text: string): SweepVariant[] {
   return Object.entries(value).map(([name, list]) => ({ name, commands: commandsOf(list, `"${name}": `) }));
 }
 
-const RATE_SETTING = /^(?:params\.yaml:)?poison\.rate=(.*)$/;
+const RATE_SETTING = /^((?:params\.yaml:)?poison\.rate=)(.*)$/;
+const SET_PARAM = "--set-param=";
 
-/** The values of a command's `-S <setting>`, `--set-param <setting>` and `--set-param=<setting>`. */
-function settingsOf(argv: readonly string[]): string[] {
-  const settings: string[] = [];
-  argv.forEach((word, index) => {
-    const next = argv[index + 1];
-    if (word.startsWith("--set-param=")) settings.push(word.slice("--set-param=".length));
-    else if ((word === "-S" || word === "--set-param") && next !== undefined) settings.push(next);
-  });
-  return settings;
+/**
+ * The setting a command's word holds, if any: the word after `-S` or `--set-param`, or what follows
+ * `--set-param=`, with the part of the word before it.
+ */
+function settingAt(argv: readonly string[], index: number): { before: string; setting: string } | undefined {
+  const word = argv[index] as string;
+  if (word.startsWith(SET_PARAM)) return { before: SET_PARAM, setting: word.slice(SET_PARAM.length) };
+  const previous = argv[index - 1];
+  return previous === "-S" || previous === "--set-param" ? { before: "", setting: word } : undefined;
 }
 
 /**
@@ -88,8 +89,9 @@ function settingsOf(argv: readonly string[]): string[] {
 export function sweptRates(commands: readonly (readonly string[])[]): number[] {
   const rates: number[] = [];
   for (const argv of commands) {
-    for (const setting of settingsOf(argv)) {
-      const values = RATE_SETTING.exec(setting)?.[1];
+    for (let index = 0; index < argv.length; index++) {
+      const setting = settingAt(argv, index)?.setting;
+      const values = setting === undefined ? undefined : RATE_SETTING.exec(setting)?.[2];
       if (values === undefined) continue;
       for (const text of values.split(",")) {
         const rate = Number(text);
@@ -110,13 +112,9 @@ export function sweptRates(commands: readonly (readonly string[])[]): number[] {
 export function withRate(commands: readonly (readonly string[])[], rate: number): string[][] {
   return commands.map((argv) =>
     argv.map((word, index) => {
-      const isSetting =
-        word.startsWith("--set-param=") || argv[index - 1] === "-S" || argv[index - 1] === "--set-param";
-      if (!isSetting) return word;
-      const prefix = word.startsWith("--set-param=") ? "--set-param=" : "";
-      const setting = word.slice(prefix.length);
-      const match = /^((?:params\.yaml:)?poison\.rate=)/.exec(setting);
-      return match === null ? word : `${prefix}${match[1]}${rate}`;
+      const found = settingAt(argv, index);
+      const name = found === undefined ? undefined : RATE_SETTING.exec(found.setting)?.[1];
+      return found === undefined || name === undefined ? word : `${found.before}${name}${rate}`;
     }),
   );
 }

@@ -28,8 +28,8 @@ export function readWorkspaceResult(): PipelineResult {
 /** The result an experiment committed: git-tracked files from its commit, DVC-cached ones from the cache. */
 export function readExperimentResult(experiment: DvcExperiment, cacheDir: string): PipelineResult {
   const read = (path: string): Uint8Array => {
-    const blob = run("git", ["cat-file", "blob", `${experiment.rev}:${path}`]);
-    if (blob.status === 0) return blob.stdout;
+    const blob = committedFile(experiment, path);
+    if (blob !== undefined) return blob;
     const md5 = experiment.cachedOuts[path];
     if (md5 === undefined)
       throw new StageError(
@@ -44,19 +44,30 @@ export function readExperimentResult(experiment: DvcExperiment, cacheDir: string
       );
     }
   };
-  return assembleResult(read, LAYOUT, (path) => `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`);
+  return assembleResult(read, LAYOUT, (path) => atExperiment(path, experiment));
 }
 
 /** The dvc.lock an experiment committed, parsed: what each of its stages read and wrote. */
 export function readExperimentLock(experiment: DvcExperiment): unknown {
-  const where = `dvc.lock at ${experiment.name} (${experiment.rev.slice(0, 7)})`;
-  const blob = run("git", ["cat-file", "blob", `${experiment.rev}:dvc.lock`]);
-  if (blob.status !== 0) throw new StageError(`${where}: not in the experiment's commit`);
+  const where = atExperiment("dvc.lock", experiment);
+  const blob = committedFile(experiment, "dvc.lock");
+  if (blob === undefined) throw new StageError(`${where}: not in the experiment's commit`);
   try {
-    return parse(blob.stdout.toString("utf8"));
+    return parse(blob.toString("utf8"));
   } catch (error) {
     throw new StageError(`${where}: not valid YAML: ${(error as Error).message}`);
   }
+}
+
+/** A file of an experiment, as messages name it. */
+export function atExperiment(path: string, experiment: DvcExperiment): string {
+  return `${path} at ${experiment.name} (${experiment.rev.slice(0, 7)})`;
+}
+
+/** A file as git holds it in the experiment's commit, or undefined when git does not hold it there. */
+function committedFile(experiment: DvcExperiment, path: string): Buffer | undefined {
+  const blob = run("git", ["cat-file", "blob", `${experiment.rev}:${path}`]);
+  return blob.status === 0 ? blob.stdout : undefined;
 }
 
 /** Where the model's package pins come from; the Python it was checked with is MLflow's and ONNX's 3.11. */
