@@ -278,14 +278,13 @@ function report(
   ];
   for (const size of options.sizes) {
     const rows = results.filter((result) => result.size === size);
-    const fitOf = (engine: Engine) => {
+    /** The median over an engine's runs of one figure of each run; NaN for an engine that did not run. */
+    const medianOf = (engine: Engine, figure: (run: Measurement) => number) => {
       const runs = rows.find((row) => row.engine === engine)?.runs ?? [];
-      return runs.length === 0 ? Number.NaN : median(runs.map((run) => median(run.fit_seconds)));
+      return runs.length === 0 ? Number.NaN : median(runs.map(figure));
     };
-    const predictOf = (engine: Engine) => {
-      const runs = rows.find((row) => row.engine === engine)?.runs ?? [];
-      return runs.length === 0 ? Number.NaN : median(runs.map((run) => run.predict_seconds));
-    };
+    const fitOf = (engine: Engine) => medianOf(engine, (run) => median(run.fit_seconds));
+    const predictOf = (engine: Engine) => medianOf(engine, (run) => run.predict_seconds);
     const sklearnAccuracy = mean(
       rows.find((row) => row.engine === "scikit-learn n_jobs=-1")?.runs.map((run) => run.accuracy) ?? [],
     );

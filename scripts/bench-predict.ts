@@ -19,7 +19,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseForestFile } from "../stages/core/forest/forest-file.ts";
-import { treeVote } from "../stages/core/forest/tree.ts";
+import { walkedVotes } from "../stages/core/forest/tree.ts";
 import { loadModelFile, modelFileText, parseModelFile, predictLabels } from "../stages/core/model.ts";
 import type { TrainParams } from "../stages/core/params.ts";
 import { writeTextStreamed } from "../stages/shell/atomic-streams.ts";
@@ -245,14 +245,7 @@ function walkedLabels(modelPath: string, features: readonly number[][]): number[
     classCount: file.classes.length,
   });
   const columns = file.features.map((_, f) => Float64Array.from(features, (row) => row[f] as number));
-  return features.map((_, row) => {
-    const votes = new Array<number>(forest.classCount).fill(0);
-    for (const tree of forest.trees) {
-      const label = treeVote(tree, columns, row);
-      votes[label] = (votes[label] as number) + 1;
-    }
-    return votes.indexOf(Math.max(...votes));
-  });
+  return walkedVotes(forest, columns).map((votes) => votes.indexOf(Math.max(...votes)));
 }
 
 function answer(value: object): void {

@@ -14,7 +14,7 @@ import {
   forestProbabilities,
   trainForest,
 } from "../../stages/core/forest/train-forest.ts";
-import { leafReference, type Tree, treeVote } from "../../stages/core/forest/tree.ts";
+import { leafReference, type Tree, walkedVotes } from "../../stages/core/forest/tree.ts";
 import { createRng, type Rng } from "../../stages/core/rng.ts";
 
 const SOURCE = "models/model.json";
@@ -63,14 +63,7 @@ function randomForest(rng: Rng, index: number): { forest: Forest; columns: Float
 
 /** The definition prediction must meet: each tree's vote by the plain walk, shares of all trees. */
 function referenceProbabilities(forest: Forest, columns: readonly Float64Array[]): number[][] {
-  return Array.from({ length: columns[0]?.length ?? 0 }, (_, row) => {
-    const votes = new Array<number>(forest.classCount).fill(0);
-    for (const tree of forest.trees) {
-      const label = treeVote(tree, columns, row);
-      votes[label] = (votes[label] as number) + 1;
-    }
-    return votes.map((count) => count / forest.trees.length);
-  });
+  return walkedVotes(forest, columns).map((votes) => votes.map((count) => count / forest.trees.length));
 }
 
 /** A random tree whose splits are numbered breadth first, not in pre-order: valid in version 1. */

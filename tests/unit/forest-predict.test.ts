@@ -13,7 +13,7 @@ import {
   walkInThisThread,
 } from "../../stages/core/forest/forest-predict.ts";
 import type { Forest } from "../../stages/core/forest/train-forest.ts";
-import { leafReference, type Tree, TreeBuilder, treeVote } from "../../stages/core/forest/tree.ts";
+import { leafReference, type Tree, TreeBuilder, walkedVotes } from "../../stages/core/forest/tree.ts";
 import { createRng, type Rng } from "../../stages/core/rng.ts";
 import { walkOnThreads } from "../../stages/shell/forest-predict-pool.ts";
 
@@ -71,14 +71,7 @@ function reference(forest: Forest, rows: readonly number[][]) {
   const columns = Array.from({ length: forest.featureCount }, (_, f) =>
     Float64Array.from(rows, (row) => row[f] as number),
   );
-  const votes = rows.map((_, row) => {
-    const counts = new Array<number>(forest.classCount).fill(0);
-    for (const tree of forest.trees) {
-      const label = treeVote(tree, columns, row);
-      counts[label] = (counts[label] as number) + 1;
-    }
-    return counts;
-  });
+  const votes = walkedVotes(forest, columns);
   return {
     shares: votes.map((counts) => counts.map((count) => count / forest.trees.length)),
     labels: votes.map((counts) => counts.indexOf(Math.max(...counts))),

@@ -25,6 +25,24 @@ export function treeVote(tree: Tree, columns: readonly Float64Array[], row: numb
   }
 }
 
+/**
+ * Each row's votes per class, every tree walked node by node (treeVote): the plain walk that the fast
+ * prediction (forest-predict.ts) is checked against, in tests and benchmarks.
+ */
+export function walkedVotes(
+  forest: { classCount: number; trees: readonly Tree[] },
+  columns: readonly Float64Array[],
+): number[][] {
+  return Array.from({ length: columns[0]?.length ?? 0 }, (_, row) => {
+    const votes = new Array<number>(forest.classCount).fill(0);
+    for (const tree of forest.trees) {
+      const label = treeVote(tree, columns, row);
+      votes[label] = (votes[label] as number) + 1;
+    }
+    return votes;
+  });
+}
+
 /** Collects split nodes while a tree grows; arrays double as needed and are trimmed at the end. */
 export class TreeBuilder {
   private feature = new Uint16Array(64);
